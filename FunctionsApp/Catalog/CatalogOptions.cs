@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ComponentCatalog.Catalog;
+
+/// <summary>Settings under <c>Catalog__*</c>.</summary>
+public sealed class CatalogOptions
+{
+    /// <summary>Largest document body accepted, JSON or Markdown.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 512 * 1024;
+
+    /// <summary>How long an instance may serve a cached document before reading storage again.</summary>
+    [Range(0, 3600)]
+    public int CacheSeconds { get; set; } = 5;
+
+    [Range(typeof(long), "1048576", "4294967296")]
+    public long CacheSizeLimitBytes { get; set; } = 256L * 1024 * 1024;
+
+    [Range(1, 3650)]
+    public int StaleAfterDays { get; set; } = 180;
+
+    [Range(1, 3650)]
+    public int DeletedRetentionDays { get; set; } = 30;
+}

@@ -1,0 +1,20 @@
+namespace ComponentCatalog.Catalog;
+
+/// <summary>Roles in order; each includes the ones before it.</summary>
+public enum CatalogRole
+{
+    None = 0,
+    Reader = 1,
+    Writer = 2,
+    Admin = 3,
+}
+
+/// <summary>Who is calling: an id for <c>updatedBy</c> and logs, the strongest role, the teams it writes for.</summary>
+public sealed record CatalogUser(string Id, CatalogRole Role, IReadOnlySet<string> Teams)
+{
+    public bool IsAtLeast(CatalogRole role) => Role >= role;
+
+    /// <summary>Writers change documents whose owner is one of their teams; admins change any.</summary>
+    public bool CanWriteFor(string? owner) =>
+        Role >= CatalogRole.Admin || (Role >= CatalogRole.Writer && owner is not null && Teams.Contains(owner));
+}

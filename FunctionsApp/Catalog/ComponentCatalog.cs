@@ -1,0 +1,290 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ComponentCatalog.Errors;
+using ComponentCatalog.Model;
+using ComponentCatalog.Storage;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace ComponentCatalog.Catalog;
+
+/// <summary>A document as stored, with the ETag of its revision.</summary>
+public sealed record StoredDocument(ComponentDocument Document, string ETag)
+{
+    /// <summary>Size of the stored JSON; what the cache charges for the entry.</summary>
+    internal long SizeBytes { get; init; }
+}
+
+/// <summary>
+/// The component documents: create, read, replace, patch, soft delete, restore, history.
+/// Reads go through a short-lived per-instance cache (docs/adr/0002-caching.md); writes on this
+/// instance replace the cached entry, other instances see them within <c>Catalog:CacheSeconds</c>.
+/// </summary>
+public sealed class ComponentCatalog(ComponentStore store, IMemoryCache cache, TimeProvider clock, CatalogOptions options)
+{
+    private const int MaxStarRetries = 3;
+
+    public async Task<StoredDocument> GetAsync(string name, CancellationToken ct = default)
+    {
+        EnsureName(name);
+        if (cache.TryGetValue(CacheKey(name), out StoredDocument? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        var head = await store.GetHeadAsync(name, ct);
+        if (head is null || head.Deleted)
+        {
+            throw NotFound(name);
+        }
+
+        var stored = await ReadAsync(name, head.Revision, ct);
+        Remember(stored);
+        return stored;
+    }
+
+    public async Task<StoredDocument> GetRevisionAsync(string name, int revision, CancellationToken ct = default)
+    {
+        EnsureName(name);
+        var head = await store.GetHeadAsync(name, ct);
+        if (head is null || head.Deleted || revision < 1 || revision > head.Revision)
+        {
+            throw new NotFoundException($"Component '{name}' has no revision {revision}.");
+        }
+        return await ReadAsync(name, revision, ct);
+    }
+
+    public async Task<IReadOnlyList<RevisionInfo>> ListRevisionsAsync(string name, CancellationToken ct = default)
+    {
+        EnsureName(name);
+        var head = await store.GetHeadAsync(name, ct);
+        if (head is null || head.Deleted)
+        {
+            throw NotFound(name);
+        }
+        return await store.ListRevisionsAsync(name, ct);
+    }
+
+    /// <summary>POST: a new document; 409 when a live document has the name.</summary>
+    public async Task<StoredDocument> CreateAsync(ComponentDocument document, CatalogUser user, CancellationToken ct = default)
+    {
+        DocumentValidator.EnsureValid(document);
+        var name = document.Name ?? Names.Slug(document.Title!);
+        EnsureCanWrite(user, document.Owner);
+
+        var head = await store.GetHeadAsync(name, ct);
+        if (head is { Deleted: false })
+        {
+            throw new ConflictException($"A component named '{name}' already exists; PUT to it with If-Match to change it.");
+        }
+        return await CommitAsync(name, document, head, user, ct);
+    }
+
+    /// <summary>PUT: replace, or create when absent. Returns whether it was created.</summary>
+    public async Task<(StoredDocument Stored, bool Created)> PutAsync(
+        string name, ComponentDocument document, Preconditions preconditions, CatalogUser user, CancellationToken ct = default)
+    {
+        EnsureName(name);
+        preconditions.EnsureWellFormed();
+        if (document.Name is not null && document.Name != name)
+        {
+            throw new ValidationException("name", $"The body names '{document.Name}' but the URL names '{name}'; they must agree.");
+        }
+        document = document with { Name = name };
+        DocumentValidator.EnsureValid(document);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var head = await store.GetHeadAsync(name, ct);
+            var live = head is { Deleted: false } ? head : null;
+            EnsureCanWrite(user, live is null ? document.Owner : await CurrentOwnerAsync(live, ct), document.Owner);
+
+            if (live is null)
+            {
+                if (preconditions.IfMatch is not null && !preconditions.IfMatchAny)
+                {
+                    throw new PreconditionFailedException($"Component '{name}' does not exist, so If-Match cannot hold.");
+                }
+                if (preconditions.IfMatchAny)
+                {
+                    throw new PreconditionFailedException($"Component '{name}' does not exist; 'If-Match: *' needs an existing document.");
+                }
+                return (await CommitAsync(name, document, head, user, ct), true);
+            }
+
+            if (preconditions.IfNoneMatchAny)
+            {
+                throw new PreconditionFailedException($"Component '{name}' already exists and 'If-None-Match: *' asked to create only.");
+            }
+            if (preconditions.IfMatch is null)
+            {
+                throw new PreconditionRequiredException($"Component '{name}' exists; send If-Match with its ETag ({live.ETag}) or '*'.");
+            }
+            if (!preconditions.IfMatchHolds(live.ETag))
+            {
+                throw new PreconditionFailedException($"Component '{name}' is at {live.ETag}; your If-Match is stale. Read it again and retry.");
+            }
+
+            try
+            {
+                return (await CommitAsync(name, document, live, user, ct), false);
+            }
+            catch (PreconditionFailedException) when (preconditions.IfMatchAny && attempt < MaxStarRetries)
+            {
+                // 'If-Match: *' means "whatever is current": lose the race, read again, overwrite.
+            }
+        }
+    }
+
+    /// <summary>PATCH: RFC 7396 merge patch over the current document.</summary>
+    public async Task<StoredDocument> PatchAsync(
+        string name, JsonNode patch, Preconditions preconditions, CatalogUser user, CancellationToken ct = default)
+    {
+        EnsureName(name);
+        preconditions.EnsureWellFormed();
+        if (patch is not JsonObject)
+        {
+            throw new ValidationException("body", "A merge patch must be a JSON object.");
+        }
+
+        var head = await store.GetHeadAsync(name, ct);
+        if (head is null || head.Deleted)
+        {
+            throw NotFound(name);
+        }
+        if (preconditions.IfMatch is null)
+        {
+            throw new PreconditionRequiredException($"Send If-Match with the ETag you read ({head.ETag}) or '*'.");
+        }
+        if (!preconditions.IfMatchHolds(head.ETag))
+        {
+            throw new PreconditionFailedException($"Component '{name}' is at {head.ETag}; your If-Match is stale. Read it again and retry.");
+        }
+
+        var current = (await ReadAsync(name, head.Revision, ct)).Document;
+        var editable = current with { Revision = null, CreatedAt = null, UpdatedAt = null, UpdatedBy = null };
+        var merged = MergePatch.Apply(JsonSerializer.SerializeToNode(editable, CatalogJson.Options), patch);
+        var document = Http.RequestBody.DeserializeStrict<ComponentDocument>(merged?.ToJsonString() ?? "null");
+        if (document.Name != name)
+        {
+            throw new ValidationException("name", "The name cannot be changed by a patch.");
+        }
+        DocumentValidator.EnsureValid(document);
+        EnsureCanWrite(user, current.Owner, document.Owner);
+        return await CommitAsync(name, document, head, user, ct);
+    }
+
+    /// <summary>Soft delete: hidden from reads, kept for <c>Catalog:DeletedRetentionDays</c>.</summary>
+    public async Task DeleteAsync(string name, Preconditions preconditions, CatalogUser user, CancellationToken ct = default)
+    {
+        EnsureName(name);
+        preconditions.EnsureWellFormed();
+        var head = await store.GetHeadAsync(name, ct);
+        if (head is null || head.Deleted)
+        {
+            throw NotFound(name);
+        }
+        EnsureCanWrite(user, await CurrentOwnerAsync(head, ct));
+        if (!preconditions.IfMatchHolds(head.ETag))
+        {
+            throw new PreconditionFailedException($"Component '{name}' is at {head.ETag}; your If-Match is stale.");
+        }
+        await store.SetDeletedAsync(head, deleted: true, clock.GetUtcNow(), ct);
+        cache.Remove(CacheKey(name));
+    }
+
+    public async Task<StoredDocument> RestoreAsync(string name, CatalogUser user, CancellationToken ct = default)
+    {
+        EnsureName(name);
+        var head = await store.GetHeadAsync(name, ct);
+        if (head is null)
+        {
+            throw NotFound(name);
+        }
+
+        var stored = await ReadAsync(name, head.Revision, ct);
+        EnsureCanWrite(user, stored.Document.Owner);
+        if (head.Deleted)
+        {
+            await store.SetDeletedAsync(head, deleted: false, clock.GetUtcNow(), ct);
+        }
+        Remember(stored);
+        return stored;
+    }
+
+    private async Task<StoredDocument> CommitAsync(string name, ComponentDocument document, HeadState? previous, CatalogUser user, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var revision = (previous?.Revision ?? 0) + 1;
+        var content = document with { Name = name, Revision = null, CreatedAt = null, UpdatedAt = null, UpdatedBy = null };
+        var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(content, CatalogJson.Options)));
+        var stored = content with
+        {
+            Revision = revision,
+            CreatedAt = previous?.CreatedAt ?? now,
+            UpdatedAt = now,
+            UpdatedBy = user.Id,
+        };
+
+        var write = new RevisionWrite(
+            name, revision, JsonSerializer.SerializeToUtf8Bytes(stored, CatalogJson.Options), hash,
+            stored.CreatedAt.Value, now, user.Id, stored.Title, stored.Owner);
+        var head = await store.WriteRevisionAsync(write, previous, ct);
+        var result = new StoredDocument(stored, head.ETag);
+        Remember(result, write.ContentJson.Length);
+        return result;
+    }
+
+    private async Task<StoredDocument> ReadAsync(string name, int revision, CancellationToken ct)
+    {
+        var json = await store.ReadRevisionAsync(name, revision, ct)
+                   ?? throw new NotFoundException($"Component '{name}' has no revision {revision}.");
+        var document = JsonSerializer.Deserialize<ComponentDocument>(json, CatalogJson.Options)!;
+        return new StoredDocument(document, Etags.ForRevision(revision)) { SizeBytes = json.Length };
+    }
+
+    private async Task<string?> CurrentOwnerAsync(HeadState head, CancellationToken ct) =>
+        (await ReadAsync(head.Name, head.Revision, ct)).Document.Owner;
+
+    private void Remember(StoredDocument stored, long? sizeBytes = null)
+    {
+        if (options.CacheSeconds <= 0)
+        {
+            return;
+        }
+        cache.Set(CacheKey(stored.Document.Name!), stored, new MemoryCacheEntryOptions
+        {
+            AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(options.CacheSeconds),
+            Size = 1024 + 2 * (sizeBytes ?? stored.SizeBytes),
+        });
+    }
+
+    private static void EnsureCanWrite(CatalogUser user, params string?[] owners)
+    {
+        if (!user.IsAtLeast(CatalogRole.Writer))
+        {
+            throw new ForbiddenException("Changing documents needs the Catalog.Writer role.");
+        }
+        foreach (var owner in owners.Distinct())
+        {
+            if (!user.CanWriteFor(owner))
+            {
+                throw new ForbiddenException(owner is null
+                    ? "Only an admin may write a document without an owner; set 'owner' to one of your teams."
+                    : $"You may not write documents owned by '{owner}'; your teams: {string.Join(", ", user.Teams.Order())}.");
+            }
+        }
+    }
+
+    private static void EnsureName(string name)
+    {
+        if (!Names.IsValid(name))
+        {
+            throw new ValidationException("name", "A component name is 1–63 lowercase letters, digits or '-', not starting or ending with '-'.");
+        }
+    }
+
+    private static NotFoundException NotFound(string name) => new($"No component named '{name}'.");
+
+    internal static string CacheKey(string name) => "doc:" + name;
+}

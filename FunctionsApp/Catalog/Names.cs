@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ComponentCatalog.Catalog;
+
+/// <summary>Component names: lowercase a-z, 0-9 and '-', 1–63 chars, no leading or trailing '-'.</summary>
+public static partial class Names
+{
+    public const int MaxLength = 63;
+
+    public static bool IsValid(string? name) => name is not null && NamePattern().IsMatch(name);
+
+    /// <summary>"User Auth Service" → "user-auth-service"; accents folded, other characters dropped.</summary>
+    public static string Slug(string title)
+    {
+        var folded = title.Normalize(NormalizationForm.FormD);
+        var builder = new StringBuilder(folded.Length);
+        var pendingDash = false;
+        foreach (var c in folded)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            {
+                continue;
+            }
+
+            var lower = char.ToLowerInvariant(c);
+            if (char.IsAsciiLetterOrDigit(lower))
+            {
+                if (pendingDash && builder.Length > 0)
+                {
+                    builder.Append('-');
+                }
+                builder.Append(lower);
+                pendingDash = false;
+            }
+            else
+            {
+                pendingDash = true;
+            }
+        }
+
+        var slug = builder.Length > MaxLength ? builder.ToString(0, MaxLength) : builder.ToString();
+        return slug.TrimEnd('-');
+    }
+
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+}

@@ -1,0 +1,28 @@
+using System.Net;
+using ComponentCatalog.Errors;
+using ComponentCatalog.Http;
+using ComponentCatalog.Storage;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace ComponentCatalog.Functions;
+
+public sealed class HealthFunctions(ComponentStore store)
+{
+    [Function("Health")]
+    public async Task<HttpResponseData> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequestData req, CancellationToken ct)
+    {
+        try
+        {
+            await store.PingAsync(ct);
+            return await req.JsonAsync(new { status = "healthy", storage = "ok" });
+        }
+        catch (StorageUnavailableException)
+        {
+            var response = await req.JsonAsync(new { status = "unhealthy", storage = "unavailable" }, HttpStatusCode.ServiceUnavailable);
+            response.Headers.Add("Retry-After", "5");
+            return response;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using ComponentCatalog.Errors;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace ComponentCatalog.Http;
+
+/// <summary>Reads request bodies within a size limit and checks their media type.</summary>
+public static class RequestBody
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The media type without parameters, lower-cased; null when absent or unparsable.</summary>
+    public static string? MediaType(this HttpRequestData request) =>
+        request.Headers.TryGetValues("Content-Type", out var values)
+        && MediaTypeHeaderValue.TryParse(values.First(), out var parsed)
+            ? parsed.MediaType?.ToLowerInvariant()
+            : null;
+
+    /// <summary>
+    /// The body as UTF-8 text. 413 when it is larger than <paramref name="limitBytes"/> — from
+    /// Content-Length before reading, or after reading one byte past the limit; 400 when empty
+    /// or not UTF-8.
+    /// </summary>
+    public static async Task<string> ReadTextAsync(this HttpRequestData request, long limitBytes, CancellationToken ct = default)
+    {
+        if (request.Headers.TryGetValues("Content-Length", out var lengths)
+            && long.TryParse(lengths.First(), out var declared) && declared > limitBytes)
+        {
+            throw new PayloadTooLargeException(limitBytes);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > limitBytes)
+            {
+                throw new PayloadTooLargeException(limitBytes);
+            }
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            throw new ValidationException("body", "The request body is empty.");
+        }
+
+        try
+        {
+            var text = StrictUtf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new ValidationException("body", "The request body is not valid UTF-8.");
+        }
+    }
+
+    /// <summary>Deserialises a client JSON body with the strict rules (unknown fields, duplicates, depth).</summary>
+    public static T DeserializeStrict<T>(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Model.CatalogJson.Strict)
+                   ?? throw new ValidationException("body", "The request body must be a JSON object, not null.");
+        }
+        catch (JsonException e)
+        {
+            throw InvalidJson(e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ValidationException("body", $"The JSON body could not be read: {FirstSentence(e.Message)}");
+        }
+    }
+
+    /// <summary>A JSON error as a validation problem naming the path, without parser internals.</summary>
+    public static ValidationException InvalidJson(JsonException e)
+    {
+        var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+        return new ValidationException(field, $"The JSON body is not valid: {FirstSentence(e.Message)}");
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        var text = cut > 0 ? message[..cut] : message;
+        return text.Replace("ComponentCatalog.Model.", string.Empty, StringComparison.Ordinal).Trim();
+    }
+}

@@ -1,0 +1,16 @@
+using ComponentCatalog.Catalog;
+using ComponentCatalog.Errors;
+using ComponentCatalog.Http;
+using ComponentCatalog.Storage;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+
+builder.AddCatalogStorage();
+builder.AddComponentCatalog();
+
+builder.UseMiddleware<ExceptionMiddleware>();
+builder.UseMiddleware<CorrelationMiddleware>();
+
+builder.Build().Run();

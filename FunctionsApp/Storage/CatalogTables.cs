@@ -1,0 +1,57 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace ComponentCatalog.Storage;
+
+/// <summary>
+/// The catalog's tables, created once per process (locally; in Azure they are declared in Bicep and
+/// creation is a no-op), never per request.
+/// </summary>
+public sealed class CatalogTables(TableServiceClient service, CatalogStorageOptions options)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile bool _created;
+
+    public TableClient Components { get; } = service.GetTableClient(options.TablePrefix + "Components");
+
+    public static IReadOnlyList<string> Names(CatalogStorageOptions options) => [options.TablePrefix + "Components"];
+
+    /// <summary>Creates the tables on first use; a failure (storage down) is retried on the next call.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken ct = default)
+    {
+        if (_created)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (!_created)
+            {
+                await StorageErrors.GuardAsync(() => CreateAllAsync(service, options));
+                _created = true;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static async Task<bool> CreateAllAsync(TableServiceClient service, CatalogStorageOptions options)
+    {
+        foreach (var name in Names(options))
+        {
+            try
+            {
+                await service.CreateTableIfNotExistsAsync(name);
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                // Created by a concurrent instance.
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.IO.Compression;
+using Azure;
+using Azure.Data.Tables;
+using ComponentCatalog.Errors;
+
+namespace ComponentCatalog.Storage;
+
+/// <summary>
+/// Documents on Table Storage (docs/adr/0001-storage-layout.md). One partition per document:
+/// the <c>head</c> row, and per revision one row <c>r{revision:D10}</c> plus chunk rows
+/// <c>r{revision:D10}.{n:D3}</c> holding the gzip'd JSON in ≤ 60,000-byte binary properties.
+/// A new revision's rows and the head update go in one transaction: all visible or none.
+/// </summary>
+public sealed class ComponentStore(CatalogTables tables)
+{
+    internal const string HeadKey = "head";
+    private const int PropertyBytes = 60_000;
+    private const int PropertiesPerRow = 8;
+    private const int RowBytes = PropertyBytes * PropertiesPerRow;
+
+    /// <summary>
+    /// Compressed bytes one revision may take. The transaction carries them base64-encoded and
+    /// must stay under Cosmos DB for Table's 2 MB (Azure's is 4 MiB).
+    /// </summary>
+    internal const int MaxCompressedBytes = 1_200_000;
+
+    private TableClient Table => tables.Components;
+
+    public async Task<HeadState?> GetHeadAsync(string name, CancellationToken ct = default)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var response = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(name, HeadKey, cancellationToken: ct));
+        return response.HasValue ? ToHead(response.Value!) : null;
+    }
+
+    /// <summary>The JSON of one revision, or null when there is no such revision.</summary>
+    public async Task<byte[]?> ReadRevisionAsync(string name, int revision, CancellationToken ct = default)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var key = RevisionKey(revision);
+        var first = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(name, key, cancellationToken: ct));
+        if (!first.HasValue)
+        {
+            return null;
+        }
+
+        var rows = new List<TableEntity> { first.Value! };
+        var chunkRows = first.Value!.GetInt32("ChunkRows") ?? 1;
+        if (chunkRows > 1)
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {name} and RowKey gt {key} and RowKey lt {key + "/"}");
+            await StorageErrors.GuardAsync(async () =>
+            {
+                await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+                {
+                    rows.Add(row);
+                }
+                return true;
+            });
+            if (rows.Count != chunkRows)
+            {
+                throw new InvalidOperationException($"Revision {revision} of '{name}' has {rows.Count} of {chunkRows} chunk rows.");
+            }
+        }
+
+        return Decode(rows.OrderBy(r => r.RowKey, StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Commits a new revision. <paramref name="expected"/> is the head the caller read (null when the
+    /// document must not exist yet). Throws <see cref="ConflictException"/> when a create loses a race and
+    /// <see cref="PreconditionFailedException"/> when the head moved since it was read.
+    /// </summary>
+    public async Task<HeadState> WriteRevisionAsync(RevisionWrite write, HeadState? expected, CancellationToken ct = default)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var compressed = Compress(write.ContentJson);
+        if (compressed.Length > MaxCompressedBytes)
+        {
+            throw new PayloadTooLargeException(MaxCompressedBytes);
+        }
+
+        var writeId = Guid.NewGuid().ToString("N");
+        var revisionRows = EncodeRows(write, compressed).ToList();
+        var head = new TableEntity(write.Name, HeadKey)
+        {
+            ["Revision"] = write.Revision,
+            ["Deleted"] = false,
+            ["CreatedAt"] = write.CreatedAt,
+            ["UpdatedAt"] = write.UpdatedAt,
+            ["UpdatedBy"] = write.UpdatedBy,
+            ["ContentHash"] = write.ContentHash,
+            ["ChunkRows"] = revisionRows.Count,
+            ["WriteId"] = writeId,
+            ["Title"] = write.Title,
+            ["Owner"] = write.Owner,
+        };
+
+        var actions = revisionRows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)).ToList();
+        actions.Add(expected is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, head)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, head, new ETag(expected.Version)));
+
+        try
+        {
+            var result = await StorageErrors.GuardAsync(() => Table.SubmitTransactionAsync(actions, ct));
+            var headResponse = result.Value[^1];
+            return ToHead(head, headResponse.Headers.ETag?.ToString() ?? string.Empty);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // A retry of a transaction that did commit answers 409/412 too: read back before failing.
+            var current = await GetHeadAsync(write.Name, ct);
+            if (current is not null && current.WriteId == writeId)
+            {
+                return current;
+            }
+
+            throw expected is null
+                ? new ConflictException($"A component named '{write.Name}' already exists.")
+                : new PreconditionFailedException($"'{write.Name}' was changed by someone else; read it again and retry.");
+        }
+    }
+
+    /// <summary>Soft delete or restore: flips the head, guarded by its version. Revisions stay.</summary>
+    public async Task<HeadState> SetDeletedAsync(HeadState expected, bool deleted, DateTimeOffset at, CancellationToken ct = default)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var patch = new TableEntity(expected.Name, HeadKey)
+        {
+            ["Deleted"] = deleted,
+            ["DeletedAt"] = deleted ? at : null,
+        };
+        try
+        {
+            var response = await StorageErrors.GuardAsync(() =>
+                Table.UpdateEntityAsync(patch, new ETag(expected.Version), TableUpdateMode.Merge, ct));
+            return expected with
+            {
+                Deleted = deleted,
+                DeletedAt = deleted ? at : null,
+                Version = response.Headers.ETag?.ToString() ?? string.Empty,
+            };
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            throw new PreconditionFailedException($"'{expected.Name}' was changed by someone else; read it again and retry.");
+        }
+    }
+
+    /// <summary>The document's history, newest first (sorted here: Cosmos DB for Table does not sort).</summary>
+    public async Task<IReadOnlyList<RevisionInfo>> ListRevisionsAsync(string name, CancellationToken ct = default)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {name} and RowKey ge {"r"} and RowKey lt {"s"} and Kind eq {"revision"}");
+        var items = new List<RevisionInfo>();
+        await StorageErrors.GuardAsync(async () =>
+        {
+            await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["Revision", "UpdatedAt", "UpdatedBy"], cancellationToken: ct))
+            {
+                items.Add(new RevisionInfo(
+                    row.GetInt32("Revision") ?? 0,
+                    row.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
+                    row.GetString("UpdatedBy") ?? string.Empty));
+            }
+            return true;
+        });
+        return [.. items.OrderByDescending(i => i.Revision)];
+    }
+
+    /// <summary>A cheap round trip for the health check.</summary>
+    public async Task PingAsync(CancellationToken ct = default)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>("~health", HeadKey, select: ["RowKey"], cancellationToken: ct));
+    }
+
+    internal static string RevisionKey(int revision) => "r" + revision.ToString("D10", CultureInfo.InvariantCulture);
+
+    private static IEnumerable<TableEntity> EncodeRows(RevisionWrite write, byte[] compressed)
+    {
+        var rowCount = Math.Max(1, (compressed.Length + RowBytes - 1) / RowBytes);
+        for (var row = 0; row < rowCount; row++)
+        {
+            var key = RevisionKey(write.Revision) + (row == 0 ? string.Empty : "." + row.ToString("D3", CultureInfo.InvariantCulture));
+            var entity = new TableEntity(write.Name, key) { ["Kind"] = row == 0 ? "revision" : "chunk" };
+            if (row == 0)
+            {
+                entity["Revision"] = write.Revision;
+                entity["UpdatedAt"] = write.UpdatedAt;
+                entity["UpdatedBy"] = write.UpdatedBy;
+                entity["ContentHash"] = write.ContentHash;
+                entity["ChunkRows"] = rowCount;
+                entity["Length"] = compressed.Length;
+            }
+
+            var rowStart = row * RowBytes;
+            for (var p = 0; p < PropertiesPerRow; p++)
+            {
+                var start = rowStart + p * PropertyBytes;
+                if (start >= compressed.Length)
+                {
+                    break;
+                }
+                entity["D" + p.ToString(CultureInfo.InvariantCulture)] = compressed.AsSpan(start, Math.Min(PropertyBytes, compressed.Length - start)).ToArray();
+            }
+            yield return entity;
+        }
+    }
+
+    private static byte[] Decode(IEnumerable<TableEntity> rows)
+    {
+        using var compressed = new MemoryStream();
+        foreach (var row in rows)
+        {
+            for (var p = 0; p < PropertiesPerRow && row.GetBinary("D" + p.ToString(CultureInfo.InvariantCulture)) is { } part; p++)
+            {
+                compressed.Write(part);
+            }
+        }
+        compressed.Position = 0;
+        using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
+        using var json = new MemoryStream();
+        gzip.CopyTo(json);
+        return json.ToArray();
+    }
+
+    private static byte[] Compress(byte[] json)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(json);
+        }
+        return output.ToArray();
+    }
+
+    private static HeadState ToHead(TableEntity e) => ToHead(e, e.ETag.ToString());
+
+    private static HeadState ToHead(TableEntity e, string version) => new(
+        e.PartitionKey,
+        e.GetInt32("Revision") ?? 0,
+        e.GetBoolean("Deleted") ?? false,
+        e.GetDateTimeOffset("DeletedAt"),
+        e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+        e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
+        e.GetString("UpdatedBy") ?? string.Empty,
+        e.GetString("ContentHash") ?? string.Empty,
+        e.GetInt32("ChunkRows") ?? 1,
+        e.GetString("WriteId") ?? string.Empty,
+        version);
+}

@@ -1,0 +1,42 @@
+namespace ComponentCatalog.Storage;
+
+/// <summary>
+/// A document's head: which revision is current and whether it is deleted. <see cref="Version"/>
+/// is the storage's opaque concurrency token, handed back unchanged on the next write.
+/// </summary>
+public sealed record HeadState(
+    string Name,
+    int Revision,
+    bool Deleted,
+    DateTimeOffset? DeletedAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string UpdatedBy,
+    string ContentHash,
+    int ChunkRows,
+    string WriteId,
+    string Version)
+{
+    /// <summary>The HTTP ETag of the current revision.</summary>
+    public string ETag => Etags.ForRevision(Revision);
+}
+
+/// <summary>One entry of a document's history.</summary>
+public sealed record RevisionInfo(int Revision, DateTimeOffset UpdatedAt, string UpdatedBy);
+
+/// <summary>What a write needs besides the content: who, when, and the summary fields kept on the head.</summary>
+public sealed record RevisionWrite(
+    string Name,
+    int Revision,
+    byte[] ContentJson,
+    string ContentHash,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string UpdatedBy,
+    string? Title,
+    string? Owner);
+
+public static class Etags
+{
+    public static string ForRevision(int revision) => $"\"{revision}\"";
+}
