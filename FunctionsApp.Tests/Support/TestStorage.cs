@@ -1,0 +1,54 @@
+using Azure.Data.Tables;
+using ComponentCatalog.Catalog;
+using ComponentCatalog.Storage;
+using DevHost;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ComponentCatalog.Tests.Support;
+
+/// <summary>
+/// One real Azurite (in memory, free loopback ports) for the whole test run; each test class
+/// works in its own table prefix so classes run in parallel without seeing each other.
+/// </summary>
+[TestClass]
+public static class TestStorage
+{
+    private static AzuriteProcess? _azurite;
+
+    public static string ConnectionString => _azurite?.ConnectionString
+        ?? throw new InvalidOperationException("Azurite is not running; the assembly initializer failed.");
+
+    [AssemblyInitialize]
+    public static async Task StartAsync(TestContext _) => _azurite = await AzuriteProcess.StartAsync(dataDirectory: null);
+
+    [AssemblyCleanup]
+    public static async Task StopAsync()
+    {
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+
+    public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..10];
+
+    public static CatalogStorageOptions Options(string prefix) => new() { ConnectionString = ConnectionString, TablePrefix = prefix };
+
+    public static TableServiceClient ServiceClient(CatalogStorageOptions options) => StorageSetup.CreateServiceClient(options);
+
+    /// <summary>A catalog over its own tables, with a controllable clock and caching off unless asked.</summary>
+    public static CatalogUnderTest CreateCatalog(int cacheSeconds = 0)
+    {
+        var options = Options(NewPrefix());
+        var tables = new CatalogTables(ServiceClient(options), options);
+        var store = new ComponentStore(tables);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
+        var catalogOptions = new CatalogOptions { CacheSeconds = cacheSeconds };
+        var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = catalogOptions.CacheSizeLimitBytes });
+        return new CatalogUnderTest(new ComponentCatalog.Catalog.ComponentCatalog(store, cache, clock, catalogOptions), store, tables, clock, catalogOptions);
+    }
+}
+
+public sealed record CatalogUnderTest(
+    ComponentCatalog.Catalog.ComponentCatalog Catalog, ComponentStore Store, CatalogTables Tables, FakeTimeProvider Clock, CatalogOptions Options);
