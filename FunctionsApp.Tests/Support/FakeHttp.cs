@@ -50,7 +50,7 @@ internal sealed class FakeRequest : HttpRequestData
 
     public FakeRequest WithHeader(string name, string value)
     {
-        Headers.Add(name, value);
+        Headers.TryAddWithoutValidation(name, value);
         return this;
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Http;
 
 /// <summary>Reads request bodies within a size limit and checks their media type.</summary>
-public static class RequestBody
+public static partial class RequestBody
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -88,6 +88,10 @@ public static class RequestBody
     {
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         var text = cut > 0 ? message[..cut] : message;
-        return text.Replace("ComponentCatalog.Model.", string.Empty, StringComparison.Ordinal).Trim();
+        return TypeNames().Replace(text, string.Empty).Trim();
     }
+
+    /// <summary>Namespaces of .NET and of this app, so no internal type name reaches a client.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:System|ComponentCatalog|Microsoft)\.(?:\w+\.)*")]
+    private static partial System.Text.RegularExpressions.Regex TypeNames();
 }

@@ -19,8 +19,8 @@ public static class Responses
         var response = request.CreateResponse(status);
         if (etag is not null)
         {
-            response.Headers.Add("ETag", etag);
-            response.Headers.Add("Cache-Control", "private, no-cache");
+            response.Headers.TryAddWithoutValidation("ETag", etag);
+            response.Headers.TryAddWithoutValidation("Cache-Control", "private, no-cache");
         }
         response.Headers.Add("Content-Type", Json);
         await response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(body, CatalogJson.Options));
@@ -33,8 +33,8 @@ public static class Responses
         var response = request.CreateResponse(status);
         if (etag is not null)
         {
-            response.Headers.Add("ETag", etag);
-            response.Headers.Add("Cache-Control", "private, no-cache");
+            response.Headers.TryAddWithoutValidation("ETag", etag);
+            response.Headers.TryAddWithoutValidation("Cache-Control", "private, no-cache");
         }
         response.Headers.Add("Content-Type", contentType);
         await response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(body));
@@ -46,7 +46,7 @@ public static class Responses
         var response = request.CreateResponse(status);
         if (etag is not null)
         {
-            response.Headers.Add("ETag", etag);
+            response.Headers.TryAddWithoutValidation("ETag", etag);
         }
         return response;
     }
