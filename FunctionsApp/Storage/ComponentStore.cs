@@ -108,18 +108,40 @@ public sealed class ComponentStore(CatalogTables tables)
             var headResponse = result.Value[^1];
             return ToHead(head, headResponse.Headers.ETag?.ToString() ?? string.Empty);
         }
+        catch (StorageUnavailableException)
+        {
+            // The retries may have run out after the transaction had committed.
+            var committed = await CommittedAsync(write.Name, writeId, ct);
+            if (committed is null)
+            {
+                throw;
+            }
+            return committed;
+        }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
             // A retry of a transaction that did commit answers 409/412 too: read back before failing.
-            var current = await GetHeadAsync(write.Name, ct);
-            if (current is not null && current.WriteId == writeId)
+            if (await CommittedAsync(write.Name, writeId, ct) is { } committed)
             {
-                return current;
+                return committed;
             }
 
             throw expected is null
                 ? new ConflictException($"A component named '{write.Name}' already exists.")
                 : new PreconditionFailedException($"'{write.Name}' was changed by someone else; read it again and retry.");
+        }
+    }
+
+    private async Task<HeadState?> CommittedAsync(string name, string writeId, CancellationToken ct)
+    {
+        try
+        {
+            var current = await GetHeadAsync(name, ct);
+            return current is not null && current.WriteId == writeId ? current : null;
+        }
+        catch (StorageUnavailableException)
+        {
+            return null;
         }
     }
 
