@@ -43,6 +43,10 @@ public sealed class PayloadTooLargeException(long limitBytes)
 
 public sealed class UnauthorizedException(string message) : CatalogException(message);
 
+/// <summary>401 for credentials that were sent but not accepted (bad, expired or revoked token or key).</summary>
+public sealed class InvalidCredentialsException()
+    : CatalogException("The credentials were not accepted: the token or key is invalid, expired or revoked.");
+
 public sealed class ForbiddenException(string message) : CatalogException(message);
 
 public sealed class RateLimitedException(TimeSpan retryAfter)

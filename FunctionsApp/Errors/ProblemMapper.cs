@@ -28,6 +28,8 @@ public static class ProblemMapper
         PayloadTooLargeException e => new(HttpStatusCode.RequestEntityTooLarge, "Payload too large", e.Message),
         UnauthorizedException e => new(HttpStatusCode.Unauthorized, "Unauthorized", e.Message,
             Headers: new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer" }),
+        InvalidCredentialsException e => new(HttpStatusCode.Unauthorized, "Unauthorized", e.Message,
+            Headers: new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer error=\"invalid_token\"" }),
         ForbiddenException e => new(HttpStatusCode.Forbidden, "Forbidden", e.Message),
         RateLimitedException e => new(HttpStatusCode.TooManyRequests, "Too many requests", e.Message,
             Headers: new Dictionary<string, string> { ["Retry-After"] = RetryAfterSeconds(e.RetryAfter) }),

@@ -14,7 +14,11 @@ public sealed class CatalogTables(TableServiceClient service, CatalogStorageOpti
 
     public TableClient Components { get; } = service.GetTableClient(options.TablePrefix + "Components");
 
-    public static IReadOnlyList<string> Names(CatalogStorageOptions options) => [options.TablePrefix + "Components"];
+    /// <summary>API keys (hashed), one partition: a handful of rows, listed together.</summary>
+    public TableClient ApiKeys { get; } = service.GetTableClient(options.TablePrefix + "ApiKeys");
+
+    public static IReadOnlyList<string> Names(CatalogStorageOptions options) =>
+        [options.TablePrefix + "Components", options.TablePrefix + "ApiKeys"];
 
     /// <summary>Creates the tables on first use; a failure (storage down) is retried on the next call.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct = default)

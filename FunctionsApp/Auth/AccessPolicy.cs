@@ -1,0 +1,84 @@
+using ComponentCatalog.Catalog;
+using ComponentCatalog.Errors;
+
+namespace ComponentCatalog.Auth;
+
+/// <summary>The outcome of the auth checks for one invocation: go on (as <see cref="User"/>, if any) or fail with <see cref="Failure"/>.</summary>
+public sealed record AuthDecision(CatalogUser? User, CatalogException? Failure)
+{
+    public bool Allowed => Failure is null;
+
+    public static AuthDecision Allow(CatalogUser? user) => new(user, null);
+
+    public static AuthDecision Deny(CatalogException failure) => new(null, failure);
+}
+
+/// <summary>
+/// The one function → role table (the contract's role column). Team ownership of writes is checked by
+/// <see cref="Catalog.ComponentCatalog"/> against the document's owner. A function missing here needs
+/// <see cref="CatalogRole.Admin"/> (fail closed); a test asserts every HTTP function of the app is listed.
+/// </summary>
+public static class AccessPolicy
+{
+    public static IReadOnlyDictionary<string, CatalogRole> RequiredRoles { get; } = new Dictionary<string, CatalogRole>(StringComparer.Ordinal)
+    {
+        ["Health"] = CatalogRole.None,
+        ["GetTemplate"] = CatalogRole.None,
+        ["GetOpenApi"] = CatalogRole.None,
+
+        ["GetComponent"] = CatalogRole.Reader,
+        ["ListRevisions"] = CatalogRole.Reader,
+        ["GetRevision"] = CatalogRole.Reader,
+
+        ["CreateComponent"] = CatalogRole.Writer,
+        ["PutComponent"] = CatalogRole.Writer,
+        ["PatchComponent"] = CatalogRole.Writer,
+        ["DeleteComponent"] = CatalogRole.Writer,
+        ["RestoreComponent"] = CatalogRole.Writer,
+
+        ["CreateApiKey"] = CatalogRole.Admin,
+        ["ListApiKeys"] = CatalogRole.Admin,
+        ["RevokeApiKey"] = CatalogRole.Admin,
+    };
+
+    public static CatalogRole RequiredRole(string functionName) =>
+        RequiredRoles.TryGetValue(functionName, out var role) ? role : CatalogRole.Admin;
+
+    public static bool IsAnonymous(string functionName) => RequiredRole(functionName) == CatalogRole.None;
+
+    /// <summary>
+    /// 401 without credentials, 401 <c>invalid_token</c> for refused ones, 403 below the function's role. Decided
+    /// before any storage is read, so a caller who may not read learns nothing about which documents exist.
+    /// </summary>
+    public static AuthDecision Decide(string functionName, AuthResult result)
+    {
+        var required = RequiredRole(functionName);
+        if (required == CatalogRole.None)
+        {
+            return AuthDecision.Allow(result.User);
+        }
+
+        if (result.Outcome == AuthOutcome.Anonymous)
+        {
+            return AuthDecision.Deny(new UnauthorizedException("Sign in: send 'Authorization: Bearer <token>' or an X-Api-Key."));
+        }
+
+        if (result is not { Outcome: AuthOutcome.Authenticated, User: { } user })
+        {
+            return AuthDecision.Deny(new InvalidCredentialsException());
+        }
+
+        return user.IsAtLeast(required)
+            ? AuthDecision.Allow(user)
+            : AuthDecision.Deny(new ForbiddenException(
+                $"This operation needs the role {RoleName(required)}; the caller has {RoleName(user.Role)}."));
+    }
+
+    public static string RoleName(CatalogRole role) => role switch
+    {
+        CatalogRole.Reader => CatalogClaims.Reader,
+        CatalogRole.Writer => CatalogClaims.Writer,
+        CatalogRole.Admin => CatalogClaims.Admin,
+        _ => "none",
+    };
+}

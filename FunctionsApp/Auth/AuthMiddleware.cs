@@ -1,0 +1,36 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ComponentCatalog.Auth;
+
+/// <summary>
+/// Applies <see cref="RequestGate"/> to every HTTP invocation: a refusal is thrown, so ExceptionMiddleware
+/// answers it as problem+json; an allowed caller goes into <see cref="FunctionContext.Items"/> for
+/// <c>context.GetUser()</c>. Timer invocations pass untouched. Stateless: the gate is resolved per invocation.
+/// </summary>
+internal sealed class AuthMiddleware : IFunctionsWorkerMiddleware
+{
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        var request = await context.GetHttpRequestDataAsync();
+        if (request is null)
+        {
+            await next(context);
+            return;
+        }
+
+        var gate = context.InstanceServices.GetRequiredService<RequestGate>();
+        var decision = await gate.EvaluateAsync(context.FunctionDefinition.Name, request.Headers, context.CancellationToken);
+        if (decision.Failure is { } failure)
+        {
+            throw failure;
+        }
+
+        if (decision.User is { } user)
+        {
+            context.SetUser(user);
+        }
+        await next(context);
+    }
+}

@@ -1,0 +1,95 @@
+using ComponentCatalog.Errors;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace ComponentCatalog.Auth;
+
+public enum CredentialKind
+{
+    None,
+    Bearer,
+    ApiKey,
+    ClientPrincipal,
+}
+
+/// <summary>What the request presented, before anything is validated. <see cref="Value"/> is a secret: never log it.</summary>
+public sealed record Credentials(CredentialKind Kind, string Value)
+{
+    public static Credentials None { get; } = new(CredentialKind.None, string.Empty);
+
+    public override string ToString() => $"Credentials {{ Kind = {Kind} }}";
+}
+
+/// <summary>
+/// Reads the credential headers with the hygiene rules of docs/auth.md: a credential header sent twice (or
+/// folded into one with a comma), longer than <see cref="MaxHeaderLength"/>, or two kinds of credential at once
+/// is a malformed request (400) — never "the first one wins". A scheme other than Bearer is 401.
+/// </summary>
+public static class CredentialReader
+{
+    public const string AuthorizationHeader = "Authorization";
+    public const string ApiKeyHeader = "X-Api-Key";
+    public const string ClientPrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
+    public const int MaxHeaderLength = 8 * 1024;
+
+    public static Credentials Read(HttpHeadersCollection headers, bool trustClientPrincipal)
+    {
+        var authorization = Single(headers, AuthorizationHeader);
+        var apiKey = Single(headers, ApiKeyHeader);
+        if (authorization is not null && apiKey is not null)
+        {
+            throw new ValidationException("credentials", "Send either an Authorization header or an X-Api-Key header, not both.");
+        }
+
+        if (authorization is not null)
+        {
+            return new Credentials(CredentialKind.Bearer, BearerToken(authorization));
+        }
+
+        if (apiKey is not null)
+        {
+            return apiKey.Length == 0
+                ? throw new ValidationException(ApiKeyHeader, "The X-Api-Key header is empty.")
+                : new Credentials(CredentialKind.ApiKey, apiKey);
+        }
+
+        if (trustClientPrincipal && Single(headers, ClientPrincipalHeader) is { Length: > 0 } principal)
+        {
+            return new Credentials(CredentialKind.ClientPrincipal, principal);
+        }
+
+        return Credentials.None;
+    }
+
+    private static string? Single(HttpHeadersCollection headers, string name)
+    {
+        if (!headers.TryGetValues(name, out var values))
+        {
+            return null;
+        }
+
+        var all = values.ToArray();
+        if (all.Length != 1 || all[0].Contains(',', StringComparison.Ordinal))
+        {
+            throw new ValidationException(name, $"Send the {name} header once, with one value.");
+        }
+
+        return all[0].Length > MaxHeaderLength
+            ? throw new ValidationException(name, $"The {name} header is longer than {MaxHeaderLength} characters.")
+            : all[0].Trim();
+    }
+
+    private static string BearerToken(string authorization)
+    {
+        var space = authorization.IndexOf(' ', StringComparison.Ordinal);
+        var scheme = space < 0 ? authorization : authorization[..space];
+        if (!scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UnauthorizedException("Only the Bearer scheme is supported; send 'Authorization: Bearer <token>' or an X-Api-Key.");
+        }
+
+        var token = space < 0 ? string.Empty : authorization[(space + 1)..].Trim();
+        return token.Length == 0 || token.Contains(' ', StringComparison.Ordinal)
+            ? throw new ValidationException(AuthorizationHeader, "Send 'Authorization: Bearer <token>' with a single token.")
+            : token;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text;
+using ComponentCatalog.Catalog;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ComponentCatalog.Auth;
+
+/// <summary>
+/// Validates <c>Authorization: Bearer</c> JWTs: issuer, audience, lifetime (skew ≤ 30 s), signature with an
+/// allow-list of algorithms. Asymmetric tokens are checked against the issuer's JWKS (OIDC metadata, refreshed by
+/// <see cref="ConfigurationManager{T}"/>, also when an unknown <c>kid</c> shows up) and must name their key by
+/// <c>kid</c>; HS256 tokens only against <see cref="AuthOptions.DevSigningKey"/>, and only in Development.
+/// Roles come from the <c>roles</c> claim, set explicitly: no claim mapping.
+/// </summary>
+public sealed partial class JwtValidator
+{
+    public static IReadOnlyList<string> AsymmetricAlgorithms { get; } =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly AuthOptions _options;
+    private readonly BaseConfigurationManager? _metadata;
+    private readonly SymmetricSecurityKey? _devKey;
+    private readonly ILogger<JwtValidator> _logger;
+
+    public JwtValidator(
+        AuthOptions options,
+        IHostEnvironment environment,
+        BaseConfigurationManager? metadata,
+        ILogger<JwtValidator> logger)
+    {
+        _options = options;
+        _metadata = metadata;
+        _logger = logger;
+        if (!string.IsNullOrEmpty(options.DevSigningKey))
+        {
+            if (environment.IsDevelopment())
+            {
+                _devKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.DevSigningKey)) { KeyId = "dev" };
+            }
+            else
+            {
+                LogDevKeyIgnored(logger, environment.EnvironmentName);
+            }
+        }
+    }
+
+    /// <summary>Whether HS256 dev tokens are accepted (Development with a dev key).</summary>
+    public bool AcceptsDevTokens => _devKey is not null;
+
+    /// <summary>The caller, or null when the token is not acceptable. The reason is logged, the token never.</summary>
+    public async Task<CatalogUser?> ValidateAsync(string token, CancellationToken ct = default)
+    {
+        var result = await _handler.ValidateTokenAsync(token, Parameters());
+        if (!result.IsValid)
+        {
+            LogRejected(_logger, result.Exception?.GetType().Name ?? "unknown");
+            return null;
+        }
+
+        var user = result.ClaimsIdentity.ToCatalogUser();
+        if (user is null)
+        {
+            LogRejected(_logger, "no sub or oid claim");
+        }
+        return user;
+    }
+
+    /// <summary>Fresh per call: the handler flips refresh flags on the parameters when it re-reads metadata.</summary>
+    private TokenValidationParameters Parameters() => new()
+    {
+        ValidIssuer = _options.Issuer,
+        ValidAudience = _options.Audience,
+        ValidateIssuer = true,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        RequireAudience = true,
+        ClockSkew = TimeSpan.FromSeconds(Math.Clamp(_options.ClockSkewSeconds, 0, 30)),
+        ValidAlgorithms = _devKey is null ? AsymmetricAlgorithms : [.. AsymmetricAlgorithms, SecurityAlgorithms.HmacSha256],
+        TryAllIssuerSigningKeys = false,
+        ConfigurationManager = _metadata,
+        IssuerSigningKeyResolverUsingConfiguration = ResolveKeys,
+        RoleClaimType = CatalogClaims.Roles,
+        NameClaimType = CatalogClaims.Subject,
+    };
+
+    /// <summary>
+    /// HS256 → the dev key (or nothing); anything else → the metadata key with the token's <c>kid</c>. A symmetric
+    /// key is never made from anything but the dev key, so "HS256 signed with the RSA public key" has no key to verify.
+    /// </summary>
+    private IEnumerable<SecurityKey> ResolveKeys(
+        string token, SecurityToken securityToken, string kid, TokenValidationParameters parameters, BaseConfiguration? configuration)
+    {
+        if (securityToken is JsonWebToken { Alg: SecurityAlgorithms.HmacSha256 })
+        {
+            return _devKey is null ? [] : [_devKey];
+        }
+
+        if (string.IsNullOrEmpty(kid) || configuration is null)
+        {
+            return [];
+        }
+
+        return [.. configuration.SigningKeys.Where(k => string.Equals(k.KeyId, kid, StringComparison.Ordinal))];
+    }
+
+    /// <summary>The issuer's metadata, when one is to be used: always outside Development, in Development only when set.</summary>
+    public static BaseConfigurationManager? CreateMetadata(AuthOptions options, IHostEnvironment environment)
+    {
+        var address = options.MetadataAddress;
+        if (string.IsNullOrEmpty(address))
+        {
+            if (environment.IsDevelopment())
+            {
+                return null;
+            }
+            address = options.Issuer.TrimEnd('/') + "/.well-known/openid-configuration";
+        }
+
+        return new ConfigurationManager<OpenIdConnectConfiguration>(
+            address, new OpenIdConnectConfigurationRetriever(), new HttpDocumentRetriever { RequireHttps = !environment.IsDevelopment() });
+    }
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Bearer token rejected: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning,
+        Message = "Auth__DevSigningKey is set but the environment is {Environment}, not Development: dev tokens are refused")]
+    private static partial void LogDevKeyIgnored(ILogger logger, string environment);
+}

@@ -1,0 +1,75 @@
+using System.ComponentModel.DataAnnotations;
+using System.Threading.RateLimiting;
+using ComponentCatalog.Errors;
+using ComponentCatalog.Security;
+using Microsoft.Azure.Functions.Worker.Http;
+using ValidationException = ComponentCatalog.Errors.ValidationException;
+
+namespace ComponentCatalog.Auth;
+
+/// <summary>Settings under <c>Catalog__*</c> that apply to every request.</summary>
+public sealed class RequestLimitOptions
+{
+    /// <summary>
+    /// Largest body any function accepts, by <c>Content-Length</c>, checked before the function runs. Each function
+    /// still applies its own (smaller) limit while reading; bodies without Content-Length are capped there.
+    /// </summary>
+    [Range(1024, 100L * 1024 * 1024)]
+    public long MaxRequestBytes { get; set; } = 32L * 1024 * 1024;
+}
+
+/// <summary>
+/// Everything the auth middleware decides, in order, without touching the worker's response machinery (so it is
+/// tested directly): header hygiene and the global body cap (400/413), authentication (skipped for anonymous
+/// functions), the rate limit per principal or per client address (429), the role check (401/403).
+/// </summary>
+public sealed class RequestGate(
+    Authenticator authenticator,
+    ClientRateLimiter limiter,
+    AuthOptions authOptions,
+    RateLimitOptions rateOptions,
+    RequestLimitOptions limits)
+{
+    public async Task<AuthDecision> EvaluateAsync(string functionName, HttpHeadersCollection headers, CancellationToken ct = default)
+    {
+        try
+        {
+            CheckContentLength(headers);
+            var result = AccessPolicy.IsAnonymous(functionName)
+                ? AuthResult.Anonymous
+                : await authenticator.AuthenticateAsync(CredentialReader.Read(headers, authOptions.TrustAppServiceAuthentication), ct);
+
+            var key = result.User is { } user ? "user:" + user.Id : "ip:" + ClientAddress.From(headers, rateOptions.TrustedProxyHops);
+            using var lease = limiter.AttemptAcquire(key);
+            if (!lease.IsAcquired)
+            {
+                return AuthDecision.Deny(new RateLimitedException(
+                    lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1)));
+            }
+
+            return AccessPolicy.Decide(functionName, result);
+        }
+        catch (ValidationException e)
+        {
+            return AuthDecision.Deny(e);
+        }
+        catch (UnauthorizedException e)
+        {
+            return AuthDecision.Deny(e);
+        }
+        catch (PayloadTooLargeException e)
+        {
+            return AuthDecision.Deny(e);
+        }
+    }
+
+    private void CheckContentLength(HttpHeadersCollection headers)
+    {
+        if (headers.TryGetValues("Content-Length", out var values)
+            && long.TryParse(values.FirstOrDefault(), out var length)
+            && length > limits.MaxRequestBytes)
+        {
+            throw new PayloadTooLargeException(limits.MaxRequestBytes);
+        }
+    }
+}
