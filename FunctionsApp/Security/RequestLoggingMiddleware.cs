@@ -1,6 +1,7 @@
 using ComponentCatalog.Auth;
 using ComponentCatalog.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Logging;
 
@@ -31,23 +32,33 @@ internal sealed partial class RequestLoggingMiddleware(ILogger<RequestLoggingMid
         }
         finally
         {
-            Log(context, request.Method, request.Url.AbsolutePath, status, clock.GetElapsedTime(started));
+            Write(
+                logger,
+                context.FunctionDefinition.Name,
+                request,
+                status,
+                clock.GetElapsedTime(started),
+                context.TryGetUser(out var user) ? user.Id : null,
+                context.Items.TryGetValue(CorrelationMiddleware.HeaderName, out var id) ? id as string : null);
         }
     }
 
-    private void Log(FunctionContext context, string method, string path, int status, TimeSpan duration) => LogRequest(
-        logger,
-        status >= 500 ? LogLevel.Warning : LogLevel.Information,
-        context.FunctionDefinition.Name,
-        method,
-        path,
-        status,
-        Math.Round(duration.TotalMilliseconds, 1),
-        context.TryGetUser(out var user) ? user.Id : "anonymous",
-        context.Items.TryGetValue(CorrelationMiddleware.HeaderName, out var id) ? id as string ?? string.Empty : string.Empty);
+    /// <summary>The request line. Takes the request only for its method and path: no header, query or body value.</summary>
+    internal static void Write(
+        ILogger logger, string function, HttpRequestData request, int status, TimeSpan duration, string? principal, string? correlationId) =>
+        LogRequest(
+            logger,
+            status >= 500 ? LogLevel.Warning : LogLevel.Information,
+            function,
+            request.Method,
+            request.Url.AbsolutePath,
+            status,
+            Math.Round(duration.TotalMilliseconds, 1),
+            principal ?? "anonymous",
+            correlationId ?? string.Empty);
 
     [LoggerMessage(EventId = 5200,
         Message = "HTTP {Function} {Method} {Path} → {Status} in {DurationMs} ms; principal {Principal}, correlation {CorrelationId}")]
-    internal static partial void LogRequest(
+    private static partial void LogRequest(
         ILogger logger, LogLevel level, string function, string method, string path, int status, double durationMs, string principal, string correlationId);
 }
