@@ -4,7 +4,9 @@ using System.Text.Json.Nodes;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Model;
 using ComponentCatalog.Storage;
+using ComponentCatalog.Search;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
 
 namespace ComponentCatalog.Catalog;
 
@@ -20,7 +22,8 @@ public sealed record StoredDocument(ComponentDocument Document, string ETag)
 /// Reads go through a short-lived per-instance cache (docs/adr/0002-caching.md); writes on this
 /// instance replace the cached entry, other instances see them within <c>Catalog:CacheSeconds</c>.
 /// </summary>
-public sealed class ComponentCatalog(ComponentStore store, IMemoryCache cache, TimeProvider clock, CatalogOptions options)
+public sealed partial class ComponentCatalog(
+    ComponentStore store, ComponentSearch search, IMemoryCache cache, TimeProvider clock, CatalogOptions options, ILogger<ComponentCatalog> logger)
 {
     private const int MaxStarRetries = 3;
 
@@ -191,6 +194,7 @@ public sealed class ComponentCatalog(ComponentStore store, IMemoryCache cache, T
         }
         await store.SetDeletedAsync(head, deleted: true, clock.GetUtcNow(), ct);
         cache.Remove(CacheKey(name));
+        await PublishAsync(name, null, ct);
     }
 
     public async Task<StoredDocument> RestoreAsync(string name, CatalogUser user, CancellationToken ct = default)
@@ -207,6 +211,7 @@ public sealed class ComponentCatalog(ComponentStore store, IMemoryCache cache, T
         if (head.Deleted)
         {
             await store.SetDeletedAsync(head, deleted: false, clock.GetUtcNow(), ct);
+            await PublishAsync(name, IndexEntry.From(stored.Document), ct);
         }
         Remember(stored);
         return stored;
@@ -232,8 +237,28 @@ public sealed class ComponentCatalog(ComponentStore store, IMemoryCache cache, T
         var head = await store.WriteRevisionAsync(write, previous, ct);
         var result = new StoredDocument(stored, head.ETag);
         Remember(result, write.ContentJson.Length);
+        await PublishAsync(name, IndexEntry.From(stored), ct);
         return result;
     }
+
+    /// <summary>
+    /// Updates the derived search rows after a commit. The document is already committed, so a failure
+    /// here is logged, not reported: the rows are rebuilt from the documents by the maintenance job.
+    /// </summary>
+    private async Task PublishAsync(string name, IndexEntry? entry, CancellationToken ct)
+    {
+        try
+        {
+            await search.PublishAsync(name, entry, ct);
+        }
+        catch (StorageUnavailableException e)
+        {
+            LogPublishFailed(logger, e, name);
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Search rows of {Name} not updated; the rebuild job will repair them")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string name);
 
     private async Task<StoredDocument> ReadAsync(string name, int revision, CancellationToken ct)
     {

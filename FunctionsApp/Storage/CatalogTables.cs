@@ -14,7 +14,12 @@ public sealed class CatalogTables(TableServiceClient service, CatalogStorageOpti
 
     public TableClient Components { get; } = service.GetTableClient(options.TablePrefix + "Components");
 
-    public static IReadOnlyList<string> Names(CatalogStorageOptions options) => [options.TablePrefix + "Components"];
+    public TableClient Summaries { get; } = service.GetTableClient(options.TablePrefix + "Summaries");
+
+    public TableClient Changes { get; } = service.GetTableClient(options.TablePrefix + "Changes");
+
+    public static IReadOnlyList<string> Names(CatalogStorageOptions options) =>
+        [.. new[] { "Components", "Summaries", "Changes" }.Select(t => options.TablePrefix + t)];
 
     /// <summary>Creates the tables on first use; a failure (storage down) is retried on the next call.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct = default)
