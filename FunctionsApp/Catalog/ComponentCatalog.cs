@@ -80,6 +80,10 @@ public sealed partial class ComponentCatalog(
         {
             throw new ConflictException($"A component named '{name}' already exists; PUT to it with If-Match to change it.");
         }
+        if (head is { Purging: true })
+        {
+            throw new ConflictException($"'{name}' is being purged; retry in a minute.");
+        }
         return await CommitAsync(name, document, head, user, ct);
     }
 
@@ -99,6 +103,10 @@ public sealed partial class ComponentCatalog(
         for (var attempt = 1; ; attempt++)
         {
             var head = await store.GetHeadAsync(name, ct);
+            if (head is { Purging: true })
+            {
+                throw new ConflictException($"'{name}' is being purged; retry in a minute.");
+            }
             var live = head is { Deleted: false } ? head : null;
             EnsureCanWrite(user, live is null ? document.Owner : await CurrentOwnerAsync(live, ct), document.Owner);
 
@@ -201,7 +209,7 @@ public sealed partial class ComponentCatalog(
     {
         EnsureName(name);
         var head = await store.GetHeadAsync(name, ct);
-        if (head is null)
+        if (head is null || head.Purging)
         {
             throw NotFound(name);
         }
@@ -240,6 +248,10 @@ public sealed partial class ComponentCatalog(
         await PublishAsync(name, IndexEntry.From(stored), ct);
         return result;
     }
+
+    /// <summary>The index entry of a stored revision, for rebuilding derived rows.</summary>
+    public async Task<IndexEntry> IndexEntryAsync(string name, int revision, CancellationToken ct = default) =>
+        IndexEntry.From((await ReadAsync(name, revision, ct)).Document);
 
     /// <summary>
     /// Updates the derived search rows after a commit. The document is already committed, so a failure

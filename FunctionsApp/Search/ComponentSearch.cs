@@ -52,6 +52,13 @@ public sealed partial class ComponentSearch(
         else index.Upsert(entry);
     }
 
+    /// <summary>Called by the purge job: the document is gone for good.</summary>
+    public async Task ForgetAsync(string name, CancellationToken ct = default)
+    {
+        await store.ForgetAsync(name, clock.GetUtcNow(), ct);
+        index.Remove(name);
+    }
+
     /// <summary>Loads the index on first use; afterwards starts a background poll when one is due.</summary>
     public async Task EnsureCurrentAsync(CancellationToken ct = default)
     {

@@ -18,8 +18,12 @@ public sealed class CatalogTables(TableServiceClient service, CatalogStorageOpti
 
     public TableClient Changes { get; } = service.GetTableClient(options.TablePrefix + "Changes");
 
+    public TableClient Jobs { get; } = service.GetTableClient(options.TablePrefix + "Jobs");
+
+    public TableClient Reports { get; } = service.GetTableClient(options.TablePrefix + "Reports");
+
     public static IReadOnlyList<string> Names(CatalogStorageOptions options) =>
-        [.. new[] { "Components", "Summaries", "Changes" }.Select(t => options.TablePrefix + t)];
+        [.. new[] { "Components", "Summaries", "Changes", "Jobs", "Reports" }.Select(t => options.TablePrefix + t)];
 
     /// <summary>Creates the tables on first use; a failure (storage down) is retried on the next call.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct = default)

@@ -32,6 +32,21 @@ public sealed class IndexStore(CatalogTables tables)
         await StorageErrors.GuardAsync(() => tables.Changes.UpsertEntityAsync(change, TableUpdateMode.Replace, ct));
     }
 
+    /// <summary>Purge: the summary row goes too, and a change row tells other instances to drop it.</summary>
+    public async Task ForgetAsync(string name, DateTimeOffset at, CancellationToken ct = default)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        try
+        {
+            await StorageErrors.GuardAsync(() => tables.Summaries.DeleteEntityAsync(name, SummaryKey, Azure.ETag.All, ct));
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+        }
+        var change = new TableEntity(Bucket(at), ChangeKey(at, name)) { ["Name"] = name };
+        await StorageErrors.GuardAsync(() => tables.Changes.UpsertEntityAsync(change, TableUpdateMode.Replace, ct));
+    }
+
     public async Task<IndexEntry?> GetAsync(string name, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);

@@ -35,6 +35,7 @@ public static class StorageSetup
         builder.Services.AddSingleton<CatalogTables>();
         builder.Services.AddSingleton<ComponentStore>();
         builder.Services.AddSingleton<IndexStore>();
+        builder.Services.AddSingleton<JobStore>();
         return builder;
     }
 
