@@ -1,6 +1,7 @@
 using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Http;
+using ComponentCatalog.Markdown;
 using ComponentCatalog.Storage;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
@@ -9,6 +10,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 
 builder.AddCatalogStorage();
 builder.AddComponentCatalog();
+builder.AddMarkdown();
 
 builder.UseMiddleware<ExceptionMiddleware>();
 builder.UseMiddleware<CorrelationMiddleware>();
