@@ -2,6 +2,7 @@ using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Http;
 using ComponentCatalog.Maintenance;
+using ComponentCatalog.Markdown;
 using ComponentCatalog.Storage;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
@@ -10,9 +11,10 @@ var builder = FunctionsApplication.CreateBuilder(args);
 
 builder.AddCatalogStorage();
 builder.AddComponentCatalog();
+builder.AddMarkdown();
 builder.AddMaintenance();
 
-builder.UseMiddleware<ExceptionMiddleware>();
 builder.UseMiddleware<CorrelationMiddleware>();
+builder.UseMiddleware<ExceptionMiddleware>();
 
 builder.Build().Run();
