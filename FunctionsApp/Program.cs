@@ -2,6 +2,8 @@ using ComponentCatalog.Auth;
 using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Http;
+using ComponentCatalog.Maintenance;
+using ComponentCatalog.Markdown;
 using ComponentCatalog.Security;
 using ComponentCatalog.Storage;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -12,11 +14,13 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.AddCatalogTelemetry();
 builder.AddCatalogStorage();
 builder.AddComponentCatalog();
+builder.AddMarkdown();
+builder.AddMaintenance();
 builder.AddCatalogAuth();
 
 builder.UseMiddleware<RequestLoggingMiddleware>();
-builder.UseMiddleware<ExceptionMiddleware>();
 builder.UseMiddleware<CorrelationMiddleware>();
+builder.UseMiddleware<ExceptionMiddleware>();
 builder.UseMiddleware<AuthMiddleware>();
 
 builder.Build().Run();

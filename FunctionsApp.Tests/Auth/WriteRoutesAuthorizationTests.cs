@@ -22,7 +22,7 @@ public sealed class WriteRoutesAuthorizationTests
     public void Init()
     {
         _sut = TestStorage.CreateCatalog();
-        _functions = new ComponentsFunctions(_sut.Catalog, _sut.Options);
+        _functions = new ComponentsFunctions(_sut.Catalog, _sut.Options, new ComponentCatalog.Markdown.MarkdownTemplate());
     }
 
     private static CatalogUser User(string name) => name switch

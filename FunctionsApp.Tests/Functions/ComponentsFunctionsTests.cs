@@ -17,7 +17,7 @@ public sealed class ComponentsFunctionsTests
     public void Init()
     {
         _sut = TestStorage.CreateCatalog();
-        _functions = new ComponentsFunctions(_sut.Catalog, _sut.Options);
+        _functions = new ComponentsFunctions(_sut.Catalog, _sut.Options, new ComponentCatalog.Markdown.MarkdownTemplate());
     }
 
     private Task<Reply> Post(string body, string? contentType = "application/json", CatalogUser? user = null)

@@ -79,9 +79,13 @@ public sealed class ComponentStoreTests
         var fault = new FailAfterCommitPolicy();
         clientOptions.AddPolicy(fault, HttpPipelinePosition.PerRetry);
         var service = new TableServiceClient(TestStorage.ConnectionString, clientOptions);
-        var store = new ComponentStore(new CatalogTables(service, options));
+        var tables = new CatalogTables(service, options);
+        var store = new ComponentStore(tables);
+        var clock = new FakeTimeProvider();
+        var catalogOptions = new CatalogOptions { CacheSeconds = 0 };
         var catalog = new ComponentCatalog.Catalog.ComponentCatalog(
-            store, new MemoryCache(new MemoryCacheOptions { SizeLimit = 1 << 20 }), new FakeTimeProvider(), new CatalogOptions { CacheSeconds = 0 });
+            store, TestStorage.NewSearch(tables, clock, catalogOptions), new MemoryCache(new MemoryCacheOptions { SizeLimit = 1 << 20 }),
+            clock, catalogOptions, Microsoft.Extensions.Logging.Abstractions.NullLogger<ComponentCatalog.Catalog.ComponentCatalog>.Instance);
         await catalog.CreateAsync(Documents.Minimal(), Users.Payments);
         fault.Armed = true;
 

@@ -2,7 +2,9 @@ using Azure.Data.Tables;
 using ComponentCatalog.Catalog;
 using ComponentCatalog.Storage;
 using DevHost;
+using ComponentCatalog.Search;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ComponentCatalog.Tests.Support;
@@ -46,9 +48,17 @@ public static class TestStorage
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
         var catalogOptions = new CatalogOptions { CacheSeconds = cacheSeconds };
         var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = catalogOptions.CacheSizeLimitBytes });
-        return new CatalogUnderTest(new ComponentCatalog.Catalog.ComponentCatalog(store, cache, clock, catalogOptions), store, tables, clock, catalogOptions);
+        var search = NewSearch(tables, clock, catalogOptions);
+        var catalog = new ComponentCatalog.Catalog.ComponentCatalog(store, search, cache, clock, catalogOptions, NullLogger<ComponentCatalog.Catalog.ComponentCatalog>.Instance);
+        return new CatalogUnderTest(catalog, store, tables, clock, catalogOptions, search);
     }
+
+
+    /// <summary>A second instance's view of the same tables: its own index, its own clock.</summary>
+    public static ComponentSearch NewSearch(CatalogTables tables, TimeProvider clock, CatalogOptions options) =>
+        new(new IndexStore(tables), new CatalogIndex(), new PagingToken(new byte[32]), clock, options, NullLogger<ComponentSearch>.Instance);
 }
 
 public sealed record CatalogUnderTest(
-    ComponentCatalog.Catalog.ComponentCatalog Catalog, ComponentStore Store, CatalogTables Tables, FakeTimeProvider Clock, CatalogOptions Options);
+    ComponentCatalog.Catalog.ComponentCatalog Catalog, ComponentStore Store, CatalogTables Tables, FakeTimeProvider Clock, CatalogOptions Options,
+    ComponentSearch Search);

@@ -26,9 +26,17 @@ public static class AccessPolicy
         ["GetTemplate"] = CatalogRole.None,
         ["GetOpenApi"] = CatalogRole.None,
 
+        ["ListComponents"] = CatalogRole.Reader,
+        ["GetFacets"] = CatalogRole.Reader,
         ["GetComponent"] = CatalogRole.Reader,
         ["ListRevisions"] = CatalogRole.Reader,
         ["GetRevision"] = CatalogRole.Reader,
+        ["GetComponentGraph"] = CatalogRole.Reader,
+        ["GetDependents"] = CatalogRole.Reader,
+        ["GetCatalogGraph"] = CatalogRole.Reader,
+        ["GetStaleReport"] = CatalogRole.Reader,
+        ["GetDanglingReport"] = CatalogRole.Reader,
+        ["GetQualityTrendReport"] = CatalogRole.Reader,
 
         ["CreateComponent"] = CatalogRole.Writer,
         ["PutComponent"] = CatalogRole.Writer,

@@ -16,6 +16,13 @@ public sealed class CatalogOptions
     [Range(typeof(long), "1048576", "4294967296")]
     public long CacheSizeLimitBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>How often an instance polls the change log for other instances' writes.</summary>
+    [Range(0, 300)]
+    public int IndexRefreshSeconds { get; set; } = 2;
+
+    /// <summary>Key that signs continuation tokens; the same on every instance. Derived from the storage account when unset.</summary>
+    public string? PagingKey { get; set; }
+
     [Range(1, 3650)]
     public int StaleAfterDays { get; set; } = 180;
 

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using ComponentCatalog.Search;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +23,16 @@ public static class CatalogSetup
             SizeLimit = sp.GetRequiredService<CatalogOptions>().CacheSizeLimitBytes,
         }));
         builder.Services.AddSingleton<ComponentCatalog>();
+        builder.Services.AddSingleton<CatalogIndex>();
+        builder.Services.AddSingleton<ComponentSearch>();
+        builder.Services.AddSingleton<ComponentGraph>();
+        builder.Services.AddSingleton(sp => new PagingToken(PagingKey(
+            sp.GetRequiredService<CatalogOptions>(), sp.GetRequiredService<Storage.CatalogStorageOptions>())));
         return builder;
     }
+
+    /// <summary>The configured key, else one every instance of this deployment derives alike.</summary>
+    private static byte[] PagingKey(CatalogOptions options, Storage.CatalogStorageOptions storage) =>
+        SHA256.HashData(Encoding.UTF8.GetBytes(options.PagingKey
+            ?? $"paging|{storage.TableServiceUri}|{storage.ConnectionString}|{storage.TablePrefix}"));
 }

@@ -4,7 +4,9 @@ using System.Text.Json.Nodes;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Model;
 using ComponentCatalog.Storage;
+using ComponentCatalog.Search;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
 
 namespace ComponentCatalog.Catalog;
 
@@ -20,7 +22,8 @@ public sealed record StoredDocument(ComponentDocument Document, string ETag)
 /// Reads go through a short-lived per-instance cache (docs/adr/0002-caching.md); writes on this
 /// instance replace the cached entry, other instances see them within <c>Catalog:CacheSeconds</c>.
 /// </summary>
-public sealed class ComponentCatalog(ComponentStore store, IMemoryCache cache, TimeProvider clock, CatalogOptions options)
+public sealed partial class ComponentCatalog(
+    ComponentStore store, ComponentSearch search, IMemoryCache cache, TimeProvider clock, CatalogOptions options, ILogger<ComponentCatalog> logger)
 {
     private const int MaxStarRetries = 3;
 
@@ -77,6 +80,10 @@ public sealed class ComponentCatalog(ComponentStore store, IMemoryCache cache, T
         {
             throw new ConflictException($"A component named '{name}' already exists; PUT to it with If-Match to change it.");
         }
+        if (head is { Purging: true })
+        {
+            throw new ConflictException($"'{name}' is being purged; retry in a minute.");
+        }
         return await CommitAsync(name, document, head, user, ct);
     }
 
@@ -96,6 +103,10 @@ public sealed class ComponentCatalog(ComponentStore store, IMemoryCache cache, T
         for (var attempt = 1; ; attempt++)
         {
             var head = await store.GetHeadAsync(name, ct);
+            if (head is { Purging: true })
+            {
+                throw new ConflictException($"'{name}' is being purged; retry in a minute.");
+            }
             var live = head is { Deleted: false } ? head : null;
             EnsureCanWrite(user, live is null ? document.Owner : await CurrentOwnerAsync(live, ct), document.Owner);
 
@@ -191,13 +202,14 @@ public sealed class ComponentCatalog(ComponentStore store, IMemoryCache cache, T
         }
         await store.SetDeletedAsync(head, deleted: true, clock.GetUtcNow(), ct);
         cache.Remove(CacheKey(name));
+        await PublishAsync(name, null, ct);
     }
 
     public async Task<StoredDocument> RestoreAsync(string name, CatalogUser user, CancellationToken ct = default)
     {
         EnsureName(name);
         var head = await store.GetHeadAsync(name, ct);
-        if (head is null)
+        if (head is null || head.Purging)
         {
             throw NotFound(name);
         }
@@ -207,6 +219,7 @@ public sealed class ComponentCatalog(ComponentStore store, IMemoryCache cache, T
         if (head.Deleted)
         {
             await store.SetDeletedAsync(head, deleted: false, clock.GetUtcNow(), ct);
+            await PublishAsync(name, IndexEntry.From(stored.Document), ct);
         }
         Remember(stored);
         return stored;
@@ -232,8 +245,32 @@ public sealed class ComponentCatalog(ComponentStore store, IMemoryCache cache, T
         var head = await store.WriteRevisionAsync(write, previous, ct);
         var result = new StoredDocument(stored, head.ETag);
         Remember(result, write.ContentJson.Length);
+        await PublishAsync(name, IndexEntry.From(stored), ct);
         return result;
     }
+
+    /// <summary>The index entry of a stored revision, for rebuilding derived rows.</summary>
+    public async Task<IndexEntry> IndexEntryAsync(string name, int revision, CancellationToken ct = default) =>
+        IndexEntry.From((await ReadAsync(name, revision, ct)).Document);
+
+    /// <summary>
+    /// Updates the derived search rows after a commit. The document is already committed, so a failure
+    /// here is logged, not reported: the rows are rebuilt from the documents by the maintenance job.
+    /// </summary>
+    private async Task PublishAsync(string name, IndexEntry? entry, CancellationToken ct)
+    {
+        try
+        {
+            await search.PublishAsync(name, entry, ct);
+        }
+        catch (StorageUnavailableException e)
+        {
+            LogPublishFailed(logger, e, name);
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Search rows of {Name} not updated; the rebuild job will repair them")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string name);
 
     private async Task<StoredDocument> ReadAsync(string name, int revision, CancellationToken ct)
     {

@@ -113,6 +113,14 @@ public static partial class DocumentValidator
             for (var i = 0; i < extra.Count; i++)
             {
                 if (string.IsNullOrWhiteSpace(extra[i]?.Heading)) Add($"extraSections[{i}].heading", "An extra section needs a heading.");
+                else if (Markdown.TemplateSections.Find(extra[i].Heading) is { } known)
+                {
+                    Add($"extraSections[{i}].heading", $"'{extra[i].Heading}' is the template's '{known.Heading}' section; use its field instead.");
+                }
+                else if (extra[i].Heading.Contains('\n') || extra[i].Heading.Contains('\r'))
+                {
+                    Add($"extraSections[{i}].heading", "A heading must be a single line.");
+                }
             }
         }
 

@@ -4,13 +4,14 @@ using ComponentCatalog.Auth;
 using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Http;
+using ComponentCatalog.Markdown;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
 namespace ComponentCatalog.Functions;
 
 /// <summary>The component document routes: CRUD, soft delete and restore, history.</summary>
-public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, CatalogOptions options)
+public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, CatalogOptions options, MarkdownTemplate markdown)
 {
     [Function("CreateComponent")]
     public async Task<HttpResponseData> Create(
@@ -18,9 +19,9 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         FunctionContext context, CancellationToken ct)
     {
         var user = context.GetUser();
-        var document = await DocumentBodies.ReadAsync(req, options.MaxBodyBytes, ct);
+        var document = await DocumentBodies.ReadAsync(req, options.MaxBodyBytes, markdown, ct);
         var stored = await catalog.CreateAsync(document, user, ct);
-        var response = await DocumentResponses.WriteAsync(req, stored, HttpStatusCode.Created);
+        var response = await DocumentResponses.WriteAsync(req, stored, markdown, HttpStatusCode.Created);
         response.Headers.Add("Location", $"/api/components/{stored.Document.Name}");
         return response;
     }
@@ -34,7 +35,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         var stored = await catalog.GetAsync(name, ct);
         return Conditions(req).IfNoneMatchMatches(stored.ETag)
             ? req.Empty(HttpStatusCode.NotModified, stored.ETag)
-            : await DocumentResponses.WriteAsync(req, stored);
+            : await DocumentResponses.WriteAsync(req, stored, markdown);
     }
 
     [Function("PutComponent")]
@@ -43,9 +44,9 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         string name, FunctionContext context, CancellationToken ct)
     {
         var user = context.GetUser();
-        var document = await DocumentBodies.ReadAsync(req, options.MaxBodyBytes, ct);
+        var document = await DocumentBodies.ReadAsync(req, options.MaxBodyBytes, markdown, ct);
         var (stored, created) = await catalog.PutAsync(name, document, Conditions(req), user, ct);
-        var response = await DocumentResponses.WriteAsync(req, stored, created ? HttpStatusCode.Created : HttpStatusCode.OK);
+        var response = await DocumentResponses.WriteAsync(req, stored, markdown, created ? HttpStatusCode.Created : HttpStatusCode.OK);
         if (created)
         {
             response.Headers.Add("Location", $"/api/components/{name}");
@@ -65,7 +66,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         }
         var patch = RequestBody.DeserializeStrict<JsonNode>(await req.ReadTextAsync(options.MaxBodyBytes, ct));
         var stored = await catalog.PatchAsync(name, patch, Conditions(req), user, ct);
-        return await DocumentResponses.WriteAsync(req, stored);
+        return await DocumentResponses.WriteAsync(req, stored, markdown);
     }
 
     [Function("DeleteComponent")]
@@ -83,7 +84,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         string name, FunctionContext context, CancellationToken ct)
     {
         var stored = await catalog.RestoreAsync(name, context.GetUser(), ct);
-        return await DocumentResponses.WriteAsync(req, stored);
+        return await DocumentResponses.WriteAsync(req, stored, markdown);
     }
 
     [Function("ListRevisions")]
@@ -103,7 +104,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
     {
         context.GetUser();
         var stored = await catalog.GetRevisionAsync(name, revision, ct);
-        return await DocumentResponses.WriteAsync(req, stored);
+        return await DocumentResponses.WriteAsync(req, stored, markdown);
     }
 
     private static Preconditions Conditions(HttpRequestData req) => new(Header(req, "If-Match"), Header(req, "If-None-Match"));

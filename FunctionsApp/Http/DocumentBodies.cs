@@ -1,4 +1,5 @@
 using ComponentCatalog.Errors;
+using ComponentCatalog.Markdown;
 using ComponentCatalog.Model;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -7,14 +8,16 @@ namespace ComponentCatalog.Http;
 /// <summary>Reads a component document from a request body in any supported media type.</summary>
 public static class DocumentBodies
 {
-    public static async Task<ComponentDocument> ReadAsync(HttpRequestData request, int limitBytes, CancellationToken ct = default)
+    public static async Task<ComponentDocument> ReadAsync(
+        HttpRequestData request, int limitBytes, MarkdownTemplate markdown, CancellationToken ct = default)
     {
         var mediaType = request.MediaType();
         return mediaType switch
         {
             "application/json" => RequestBody.DeserializeStrict<ComponentDocument>(await request.ReadTextAsync(limitBytes, ct)),
-            null => throw new UnsupportedMediaTypeException("Send Content-Type: application/json."),
-            _ => throw new UnsupportedMediaTypeException($"'{mediaType}' is not supported here; send application/json."),
+            MarkdownTemplate.MediaType or "text/x-markdown" => markdown.ParseOrThrow(await request.ReadTextAsync(limitBytes, ct)),
+            null => throw new UnsupportedMediaTypeException("Send Content-Type: application/json or text/markdown."),
+            _ => throw new UnsupportedMediaTypeException($"'{mediaType}' is not supported here; send application/json or text/markdown."),
         };
     }
 }

@@ -30,6 +30,10 @@ public sealed record ComponentDocument
     public SecuritySection? Security { get; init; }
     public ContentSection? UsageExample { get; init; }
     public EquatableList<RelatedComponent>? RelatedComponents { get; init; }
+
+    /// <summary>Prose of the Related Components section outside its list (Markdown).</summary>
+    public string? RelatedComponentsText { get; init; }
+
     public NotesSection? Notes { get; init; }
 
     /// <summary>Sections the template does not know, kept in order and rendered after Notes.</summary>
@@ -72,6 +76,9 @@ public sealed record DependenciesSection
 {
     public EquatableList<NamedItem>? ExternalLibraries { get; init; }
     public EquatableList<NamedItem>? InternalModules { get; init; }
+
+    /// <summary>Prose of the section outside its sub-items (Markdown).</summary>
+    public string? Text { get; init; }
 }
 
 public sealed record ApiEndpoint
@@ -99,6 +106,9 @@ public sealed record ErrorHandlingSection
 {
     public ContentSection? CustomExceptions { get; init; }
     public ContentSection? ErrorResponses { get; init; }
+
+    /// <summary>Prose of the section outside its sub-items (Markdown).</summary>
+    public string? Text { get; init; }
 }
 
 public sealed record AuthSection
@@ -106,6 +116,9 @@ public sealed record AuthSection
     public string? RequiredPermissions { get; init; }
     public string? TokenValidation { get; init; }
     public string? RoleBasedAccess { get; init; }
+
+    /// <summary>Prose of the section outside its sub-items (Markdown).</summary>
+    public string? Text { get; init; }
 }
 
 public sealed record CachingSection
@@ -113,12 +126,18 @@ public sealed record CachingSection
     public string? CacheKeys { get; init; }
     public string? CacheDuration { get; init; }
     public string? InvalidationStrategy { get; init; }
+
+    /// <summary>Prose of the section outside its sub-items (Markdown).</summary>
+    public string? Text { get; init; }
 }
 
 public sealed record TestingSection
 {
     public ContentSection? UnitTests { get; init; }
     public ContentSection? IntegrationTests { get; init; }
+
+    /// <summary>Prose of the section outside its sub-items (Markdown).</summary>
+    public string? Text { get; init; }
 }
 
 public sealed record PerformanceSection
@@ -126,6 +145,9 @@ public sealed record PerformanceSection
     public string? QueryOptimization { get; init; }
     public string? CachingStrategy { get; init; }
     public string? AsyncOperations { get; init; }
+
+    /// <summary>Prose of the section outside its sub-items (Markdown).</summary>
+    public string? Text { get; init; }
 }
 
 public sealed record SecuritySection
@@ -133,6 +155,9 @@ public sealed record SecuritySection
     public string? InputValidation { get; init; }
     public string? DataSanitization { get; init; }
     public string? RateLimiting { get; init; }
+
+    /// <summary>Prose of the section outside its sub-items (Markdown).</summary>
+    public string? Text { get; init; }
 }
 
 public sealed record RelatedComponent(string Name, string? Relationship);
@@ -142,6 +167,9 @@ public sealed record NotesSection
     public string? ImplementationDetails { get; init; }
     public string? KnownIssues { get; init; }
     public string? FutureImprovements { get; init; }
+
+    /// <summary>Prose of the section outside its sub-items (Markdown).</summary>
+    public string? Text { get; init; }
 }
 
 /// <summary>A section the template does not name: its heading and its Markdown body, verbatim.</summary>

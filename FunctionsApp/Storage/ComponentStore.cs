@@ -191,6 +191,75 @@ public sealed class ComponentStore(CatalogTables tables)
         return [.. items.OrderByDescending(i => i.Revision)];
     }
 
+    /// <summary>
+    /// Heads in name order after <paramref name="after"/> (a scan: for maintenance jobs only, never per request).
+    /// </summary>
+    public async Task<List<HeadState>> ListHeadsAsync(string? after, int max, bool deletedOnly, CancellationToken ct = default)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var filter = deletedOnly
+            ? TableClient.CreateQueryFilter($"RowKey eq {HeadKey} and PartitionKey gt {after ?? string.Empty} and Deleted eq {true}")
+            : TableClient.CreateQueryFilter($"RowKey eq {HeadKey} and PartitionKey gt {after ?? string.Empty}");
+        var heads = new List<HeadState>();
+        await StorageErrors.GuardAsync(async () =>
+        {
+            await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            {
+                heads.Add(ToHead(row));
+            }
+            return true;
+        });
+        return [.. heads.OrderBy(h => h.Name, StringComparer.Ordinal).Take(max)];
+    }
+
+    /// <summary>
+    /// Removes a soft-deleted document for good: marks the head as purging (so it can no longer be
+    /// restored), deletes every other row of the partition, then the head. A crash part-way leaves the
+    /// marked head, and the next run finishes. False when the head changed meanwhile (e.g. restored).
+    /// </summary>
+    public async Task<bool> PurgeAsync(HeadState expected, CancellationToken ct = default)
+    {
+        var version = expected.Version;
+        if (!expected.Purging)
+        {
+            try
+            {
+                var marked = await StorageErrors.GuardAsync(() => Table.UpdateEntityAsync(
+                    new TableEntity(expected.Name, HeadKey) { ["Purging"] = true }, new ETag(expected.Version), TableUpdateMode.Merge, ct));
+                version = marked.Headers.ETag?.ToString() ?? version;
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                return false;
+            }
+        }
+
+        var rows = new List<string>();
+        await StorageErrors.GuardAsync(async () =>
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {expected.Name} and RowKey ne {HeadKey}");
+            await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
+            {
+                rows.Add(row.RowKey);
+            }
+            return true;
+        });
+        foreach (var batch in rows.Chunk(100))
+        {
+            var actions = batch.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(expected.Name, rk), ETag.All)).ToList();
+            await StorageErrors.GuardAsync(() => Table.SubmitTransactionAsync(actions, ct));
+        }
+
+        try
+        {
+            await StorageErrors.GuardAsync(() => Table.DeleteEntityAsync(expected.Name, HeadKey, new ETag(version), ct));
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+        return true;
+    }
+
     /// <summary>A cheap round trip for the health check.</summary>
     public async Task PingAsync(CancellationToken ct = default)
     {
@@ -271,5 +340,6 @@ public sealed class ComponentStore(CatalogTables tables)
         e.GetString("ContentHash") ?? string.Empty,
         e.GetInt32("ChunkRows") ?? 1,
         e.GetString("WriteId") ?? string.Empty,
-        version);
+        version,
+        e.GetBoolean("Purging") ?? false);
 }

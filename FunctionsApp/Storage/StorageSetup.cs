@@ -34,6 +34,8 @@ public static class StorageSetup
         builder.Services.AddSingleton(_ => CreateServiceClient(options));
         builder.Services.AddSingleton<CatalogTables>();
         builder.Services.AddSingleton<ComponentStore>();
+        builder.Services.AddSingleton<IndexStore>();
+        builder.Services.AddSingleton<JobStore>();
         return builder;
     }
 

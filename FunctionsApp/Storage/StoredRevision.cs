@@ -15,7 +15,8 @@ public sealed record HeadState(
     string ContentHash,
     int ChunkRows,
     string WriteId,
-    string Version)
+    string Version,
+    bool Purging = false)
 {
     /// <summary>The HTTP ETag of the current revision.</summary>
     public string ETag => Etags.ForRevision(Revision);

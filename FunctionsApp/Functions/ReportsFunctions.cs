@@ -1,0 +1,40 @@
+using ComponentCatalog.Auth;
+using ComponentCatalog.Http;
+using ComponentCatalog.Maintenance;
+using ComponentCatalog.Storage;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace ComponentCatalog.Functions;
+
+/// <summary>What the maintenance jobs found, with when each last ran and how long it took.</summary>
+public sealed class ReportsFunctions(JobStore jobs)
+{
+    [Function("GetStaleReport")]
+    public Task<HttpResponseData> Stale(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/stale")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
+        ReportAsync(req, context, MaintenanceJobs.StaleSweep, "stale", ct);
+
+    [Function("GetDanglingReport")]
+    public Task<HttpResponseData> Dangling(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/dangling")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
+        ReportAsync(req, context, MaintenanceJobs.DanglingCheck, "dangling", ct);
+
+    [Function("GetQualityTrendReport")]
+    public Task<HttpResponseData> QualityTrend(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/quality-trend")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
+        ReportAsync(req, context, MaintenanceJobs.QualitySnapshot, "quality-trend", ct);
+
+    private async Task<HttpResponseData> ReportAsync(HttpRequestData req, FunctionContext context, string job, string report, CancellationToken ct)
+    {
+        context.GetUser();
+        var last = await jobs.GetLastAsync(job, ct);
+        var items = await jobs.ReadReportAsync(report, ct);
+        return await req.JsonAsync(new
+        {
+            job,
+            lastRun = last is null ? null : new { last.RunId, last.StartedAt, last.FinishedAt, last.DurationMs, last.Counts },
+            items = items.Select(i => i.Data),
+        });
+    }
+}

@@ -1,0 +1,52 @@
+using ComponentCatalog.Auth;
+using ComponentCatalog.Http;
+using ComponentCatalog.Model;
+using ComponentCatalog.Search;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace ComponentCatalog.Functions;
+
+/// <summary>Finding documents: filtered, ranked, paged listing and facet counts.</summary>
+public sealed class SearchFunctions(ComponentSearch search)
+{
+    [Function("ListComponents")]
+    public async Task<HttpResponseData> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components")] HttpRequestData req,
+        FunctionContext context, CancellationToken ct)
+    {
+        context.GetUser();
+        var p = new QueryParameters(req.Query);
+        var query = new SearchQuery
+        {
+            Q = p.String("q", 500),
+            Owner = p.String("owner", 63),
+            Tags = p.Strings("tag"),
+            Library = p.String("library"),
+            DependsOn = p.String("dependsOn", 63),
+            Lifecycle = p.Enum<Lifecycle>("lifecycle"),
+            MinScore = p.IntOrNull("minScore", 0, 100),
+            Stale = p.Bool("stale"),
+        };
+        var (items, token) = await search.SearchAsync(query, p.String("continuationToken", 1024), p.Int("limit", 1, 200, 50), ct);
+        return await req.JsonAsync(new { items = items.Select(ComponentSummary.From), continuationToken = token });
+    }
+
+    [Function("GetFacets")]
+    public async Task<HttpResponseData> Facets(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "facets")] HttpRequestData req,
+        FunctionContext context, CancellationToken ct)
+    {
+        context.GetUser();
+        var field = new QueryParameters(req.Query).OneOf("field", "owner", "owner", "tag", "library", "lifecycle");
+        var values = await search.FacetAsync(field, ct);
+        return await req.JsonAsync(new { field, values });
+    }
+}
+
+/// <summary>A listing item: <c>name, title, owner, tags, lifecycle, score, revision, updatedAt</c>.</summary>
+public sealed record ComponentSummary(
+    string Name, string? Title, string? Owner, IReadOnlyList<string> Tags, Lifecycle? Lifecycle, int? Score, int Revision, DateTimeOffset UpdatedAt)
+{
+    public static ComponentSummary From(IndexEntry e) => new(e.Name, e.Title, e.Owner, e.Tags, e.Lifecycle, e.Score, e.Revision, e.UpdatedAt);
+}

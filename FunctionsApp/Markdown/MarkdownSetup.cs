@@ -1,0 +1,13 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ComponentCatalog.Markdown;
+
+public static class MarkdownSetup
+{
+    public static FunctionsApplicationBuilder AddMarkdown(this FunctionsApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<MarkdownTemplate>();
+        return builder;
+    }
+}

@@ -1,0 +1,46 @@
+using ComponentCatalog.Errors;
+using ComponentCatalog.Model;
+
+namespace ComponentCatalog.Markdown;
+
+/// <summary>
+/// The template as a wire format (docs/markdown-format.md): render a document as Markdown, parse Markdown
+/// into a document plus findings, and the blank template itself. Pure; a singleton.
+/// </summary>
+public sealed class MarkdownTemplate
+{
+    public const string MediaType = "text/markdown";
+    public const string ContentType = "text/markdown; charset=utf-8";
+
+    private readonly MarkdownParser _parser = new();
+
+    /// <summary>The blank template, exactly as shipped.</summary>
+    public string BlankTemplate => TemplateResource.Text;
+
+    /// <summary>The document in the template's format. Server-set fields (revision, timestamps) are left out.</summary>
+    public string Render(ComponentDocument document) => MarkdownRenderer.Render(document);
+
+    /// <summary>The document in <paramref name="markdown"/>, and what was noticed (placeholders, duplicates, errors).</summary>
+    public MarkdownParseResult Parse(string markdown) => _parser.Parse(markdown);
+
+    /// <summary>
+    /// Parses a client's body: the document, or a <see cref="ValidationException"/> listing every error finding
+    /// (a duplicated section or item, bad front matter, nesting too deep) by field.
+    /// </summary>
+    public ComponentDocument ParseOrThrow(string markdown)
+    {
+        var result = Parse(markdown);
+        if (!result.HasErrors)
+        {
+            return result.Document;
+        }
+        var errors = result.Findings
+            .Where(f => f.Severity == FindingSeverity.Error)
+            .GroupBy(f => f.Section, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(f => f.Message).ToArray(), StringComparer.Ordinal);
+        throw new ValidationException(errors, "The Markdown document has errors; see 'errors'.");
+    }
+
+    /// <summary>The canonical form of a document (what a Markdown round trip yields); see docs/markdown-format.md.</summary>
+    public static ComponentDocument Normalize(ComponentDocument document) => DocumentNormalizer.Normalize(document);
+}
