@@ -71,12 +71,16 @@ public sealed class RequestGateTests
     }
 
     [TestMethod]
-    public async Task Evaluate_TokenWithoutRoles_Returns403OnReads()
+    public async Task Evaluate_TokenWithoutRoles_Returns403OnReadsNamingTheCaller()
     {
         using var sut = new SecurityHarness();
         var token = sut.Tokens.Rs256(Tokens.Claims("bob"));
 
-        Assert.AreEqual(HttpStatusCode.Forbidden, Status(await sut.EvaluateAsync("GetComponent", SecurityHarness.Bearer(token))));
+        var decision = await sut.EvaluateAsync("GetComponent", SecurityHarness.Bearer(token));
+
+        Assert.AreEqual(HttpStatusCode.Forbidden, Status(decision));
+        Assert.IsNull(decision.User);
+        Assert.AreEqual("bob", decision.CallerId);
     }
 
     [TestMethod]
@@ -152,17 +156,20 @@ public sealed class RequestGateTests
     public async Task Evaluate_OverQuota_Returns429WithRetryAfterThenRecovers()
     {
         using var sut = new SecurityHarness(permitsPerMinute: 3);
-        var headers = SecurityHarness.Bearer(Tokens.DevToken());
+        var headers = SecurityHarness.Bearer(Tokens.DevToken(Tokens.Claims("alice", ["Catalog.Reader"])));
         for (var i = 0; i < 3; i++)
         {
             Assert.AreEqual(HttpStatusCode.OK, Status(await sut.EvaluateAsync("GetComponent", headers)));
         }
 
-        var limited = ProblemOf(await sut.EvaluateAsync("GetComponent", headers));
+        var refusal = await sut.EvaluateAsync("GetComponent", headers);
+        var limited = ProblemOf(refusal);
         sut.Clock.Advance(TimeSpan.FromSeconds(20));
         var recovered = await sut.EvaluateAsync("GetComponent", headers);
 
         Assert.AreEqual(HttpStatusCode.TooManyRequests, limited?.Status);
+        Assert.IsNull(refusal.User);
+        Assert.AreEqual("alice", refusal.CallerId);
         Assert.AreEqual("20", limited?.Headers?["Retry-After"]);
         Assert.IsTrue(recovered.Allowed);
     }

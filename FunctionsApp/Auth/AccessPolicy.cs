@@ -3,14 +3,17 @@ using ComponentCatalog.Errors;
 
 namespace ComponentCatalog.Auth;
 
-/// <summary>The outcome of the auth checks for one invocation: go on (as <see cref="User"/>, if any) or fail with <see cref="Failure"/>.</summary>
-public sealed record AuthDecision(CatalogUser? User, CatalogException? Failure)
+/// <summary>
+/// The outcome of the auth checks for one invocation: go on (as <see cref="User"/>, if any) or fail with
+/// <see cref="Failure"/>. <see cref="CallerId"/> names an authenticated caller even when refused (403/429), for the log.
+/// </summary>
+public sealed record AuthDecision(CatalogUser? User, CatalogException? Failure, string? CallerId = null)
 {
     public bool Allowed => Failure is null;
 
-    public static AuthDecision Allow(CatalogUser? user) => new(user, null);
+    public static AuthDecision Allow(CatalogUser? user) => new(user, null, user?.Id);
 
-    public static AuthDecision Deny(CatalogException failure) => new(null, failure);
+    public static AuthDecision Deny(CatalogException failure, CatalogUser? caller = null) => new(null, failure, caller?.Id);
 }
 
 /// <summary>
@@ -78,8 +81,9 @@ public static class AccessPolicy
 
         return user.IsAtLeast(required)
             ? AuthDecision.Allow(user)
-            : AuthDecision.Deny(new ForbiddenException(
-                $"This operation needs the role {RoleName(required)}; the caller has {RoleName(user.Role)}."));
+            : AuthDecision.Deny(
+                new ForbiddenException($"This operation needs the role {RoleName(required)}; the caller has {RoleName(user.Role)}."),
+                user);
     }
 
     public static string RoleName(CatalogRole role) => role switch

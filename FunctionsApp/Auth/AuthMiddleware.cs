@@ -11,6 +11,9 @@ namespace ComponentCatalog.Auth;
 /// </summary>
 internal sealed class AuthMiddleware : IFunctionsWorkerMiddleware
 {
+    /// <summary>The authenticated caller's id, also when refused: for the request log, not for authorization.</summary>
+    public const string CallerIdKey = "CatalogCallerId";
+
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         var request = await context.GetHttpRequestDataAsync();
@@ -22,6 +25,10 @@ internal sealed class AuthMiddleware : IFunctionsWorkerMiddleware
 
         var gate = context.InstanceServices.GetRequiredService<RequestGate>();
         var decision = await gate.EvaluateAsync(context.FunctionDefinition.Name, request.Headers, context.CancellationToken);
+        if (decision.CallerId is { } callerId)
+        {
+            context.Items[CallerIdKey] = callerId;
+        }
         if (decision.Failure is { } failure)
         {
             throw failure;

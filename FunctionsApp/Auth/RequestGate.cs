@@ -43,8 +43,9 @@ public sealed class RequestGate(
             using var lease = limiter.AttemptAcquire(key);
             if (!lease.IsAcquired)
             {
-                return AuthDecision.Deny(new RateLimitedException(
-                    lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1)));
+                return AuthDecision.Deny(
+                    new RateLimitedException(lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1)),
+                    result.User);
             }
 
             return AccessPolicy.Decide(functionName, result);

@@ -38,7 +38,7 @@ internal sealed partial class RequestLoggingMiddleware(ILogger<RequestLoggingMid
                 request,
                 status,
                 clock.GetElapsedTime(started),
-                context.TryGetUser(out var user) ? user.Id : null,
+                context.TryGetUser(out var user) ? user.Id : context.Items.TryGetValue(AuthMiddleware.CallerIdKey, out var caller) ? caller as string : null,
                 context.Items.TryGetValue(CorrelationMiddleware.HeaderName, out var id) ? id as string : null);
         }
     }
