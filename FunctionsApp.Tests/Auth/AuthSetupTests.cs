@@ -80,4 +80,30 @@ public sealed class AuthSetupTests
             _ = host.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
         });
     }
+
+    [TestMethod]
+    public void AddCatalogTelemetry_WithoutConnectionString_RegistersNoExporter()
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+
+        builder.AddCatalogTelemetry();
+        using var host = builder.Build();
+
+        Assert.IsNull(host.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+    }
+
+    [TestMethod]
+    public void AddCatalogTelemetry_WithConnectionString_RegistersTracing()
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [TelemetrySetup.ConnectionStringSetting] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/",
+        });
+
+        builder.AddCatalogTelemetry();
+        using var host = builder.Build();
+
+        Assert.IsNotNull(host.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+    }
 }

@@ -127,8 +127,10 @@ public sealed partial class JwtValidator
             address = options.Issuer.TrimEnd('/') + "/.well-known/openid-configuration";
         }
 
+        // A short timeout: the first fetch happens on a request, and HttpClient's default 100 s would hang it.
+        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         return new ConfigurationManager<OpenIdConnectConfiguration>(
-            address, new OpenIdConnectConfigurationRetriever(), new HttpDocumentRetriever { RequireHttps = !environment.IsDevelopment() });
+            address, new OpenIdConnectConfigurationRetriever(), new HttpDocumentRetriever(http) { RequireHttps = !environment.IsDevelopment() });
     }
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Bearer token rejected: {Reason}")]
