@@ -50,15 +50,7 @@ public sealed class RequestGate(
 
             return AccessPolicy.Decide(functionName, result);
         }
-        catch (ValidationException e)
-        {
-            return AuthDecision.Deny(e);
-        }
-        catch (UnauthorizedException e)
-        {
-            return AuthDecision.Deny(e);
-        }
-        catch (PayloadTooLargeException e)
+        catch (CatalogException e) when (e is ValidationException or UnauthorizedException or PayloadTooLargeException)
         {
             return AuthDecision.Deny(e);
         }
