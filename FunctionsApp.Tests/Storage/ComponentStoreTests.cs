@@ -83,8 +83,9 @@ public sealed class ComponentStoreTests
         var store = new ComponentStore(tables);
         var clock = new FakeTimeProvider();
         var catalogOptions = new CatalogOptions { CacheSeconds = 0 };
+        var search = TestStorage.NewSearch(tables, clock, catalogOptions);
         var catalog = new ComponentCatalog.Catalog.ComponentCatalog(
-            store, TestStorage.NewSearch(tables, clock, catalogOptions), new MemoryCache(new MemoryCacheOptions { SizeLimit = 1 << 20 }),
+            store, search, new ComponentCatalog.Quality.ComponentQuality(search, clock, catalogOptions), new MemoryCache(new MemoryCacheOptions { SizeLimit = 1 << 20 }),
             clock, catalogOptions, Microsoft.Extensions.Logging.Abstractions.NullLogger<ComponentCatalog.Catalog.ComponentCatalog>.Instance);
         await catalog.CreateAsync(Documents.Minimal(), Users.Payments);
         fault.Armed = true;
