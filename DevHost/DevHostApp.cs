@@ -132,7 +132,7 @@ public sealed partial class DevHostApp
 
     private static WebApplication BuildWebApp(DevHostOptions options, int grpcPort)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = RepoPaths.Root, EnvironmentName = "Development" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = RepoPaths.Root, EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -141,9 +141,10 @@ public sealed partial class DevHostApp
         });
         builder.Logging.SetMinimumLevel(options.Verbose ? LogLevel.Trace : LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", options.Verbose ? LogLevel.Debug : LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", options.Verbose ? LogLevel.Debug : LogLevel.Error);
         builder.Logging.AddFilter("Grpc", options.Verbose ? LogLevel.Debug : LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -22,6 +22,9 @@ public sealed class RouteTable
 {
     private static readonly string[] ReservedPrefixes = ["admin", "runtime"];
 
+    /// <summary>Constraints receive the router that owns them; no built-in constraint reads it.</summary>
+    private static readonly IRouter Owner = new RouteCollection();
+
     private RouteTable(IReadOnlyList<HttpRoute> routes, IReadOnlyList<string> errors)
     {
         Routes = routes;
@@ -104,7 +107,7 @@ public sealed class RouteTable
         {
             var values = new RouteValueDictionary();
             if (route.Matcher.TryMatch(context.Request.Path, values)
-                && RouteConstraintMatcher.Match(route.Constraints, values, context, null!, RouteDirection.IncomingRequest, NullLogger.Instance))
+                && RouteConstraintMatcher.Match(route.Constraints, values, context, Owner, RouteDirection.IncomingRequest, NullLogger.Instance))
             {
                 return new RouteMatch(route.Function, values);
             }
