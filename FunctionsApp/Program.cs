@@ -10,7 +10,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.AddCatalogStorage();
 builder.AddComponentCatalog();
 
-builder.UseMiddleware<ExceptionMiddleware>();
 builder.UseMiddleware<CorrelationMiddleware>();
+builder.UseMiddleware<ExceptionMiddleware>();
 
 builder.Build().Run();
