@@ -104,7 +104,7 @@ public sealed class ComponentStoreTests
         var options = new CatalogStorageOptions
         {
             ConnectionString = System.Text.RegularExpressions.Regex.Replace(
-                TestStorage.ConnectionString, @"TableEndpoint=http://127\.0\.0\.1:\d+", $"TableEndpoint=http://127.0.0.1:{DevHost.AzuriteProcess.FreePort()}"),
+                TestStorage.ConnectionString, @"TableEndpoint=http://127\.0\.0\.1:\d+", $"TableEndpoint=http://127.0.0.1:{(global::DevHost.AzuriteProcess.FreePort())}"),
             NetworkTimeout = TimeSpan.FromSeconds(1),
             MaxRetries = 1,
         };
