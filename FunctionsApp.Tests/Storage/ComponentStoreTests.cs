@@ -83,8 +83,9 @@ public sealed class ComponentStoreTests
         var store = new ComponentStore(tables);
         var clock = new FakeTimeProvider();
         var catalogOptions = new CatalogOptions { CacheSeconds = 0 };
+        var search = TestStorage.NewSearch(tables, clock, catalogOptions);
         var catalog = new ComponentCatalog.Catalog.ComponentCatalog(
-            store, TestStorage.NewSearch(tables, clock, catalogOptions), new MemoryCache(new MemoryCacheOptions { SizeLimit = 1 << 20 }),
+            store, search, new ComponentCatalog.Quality.ComponentQuality(search, clock, catalogOptions), new MemoryCache(new MemoryCacheOptions { SizeLimit = 1 << 20 }),
             clock, catalogOptions, Microsoft.Extensions.Logging.Abstractions.NullLogger<ComponentCatalog.Catalog.ComponentCatalog>.Instance);
         await catalog.CreateAsync(Documents.Minimal(), Users.Payments);
         fault.Armed = true;
@@ -103,7 +104,7 @@ public sealed class ComponentStoreTests
         var options = new CatalogStorageOptions
         {
             ConnectionString = System.Text.RegularExpressions.Regex.Replace(
-                TestStorage.ConnectionString, @"TableEndpoint=http://127\.0\.0\.1:\d+", $"TableEndpoint=http://127.0.0.1:{DevHost.AzuriteProcess.FreePort()}"),
+                TestStorage.ConnectionString, @"TableEndpoint=http://127\.0\.0\.1:\d+", $"TableEndpoint=http://127.0.0.1:{(global::DevHost.AzuriteProcess.FreePort())}"),
             NetworkTimeout = TimeSpan.FromSeconds(1),
             MaxRetries = 1,
         };

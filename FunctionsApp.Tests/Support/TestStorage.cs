@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using ComponentCatalog.Catalog;
 using ComponentCatalog.Storage;
 using DevHost;
+using ComponentCatalog.Quality;
 using ComponentCatalog.Search;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -49,8 +50,9 @@ public static class TestStorage
         var catalogOptions = new CatalogOptions { CacheSeconds = cacheSeconds };
         var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = catalogOptions.CacheSizeLimitBytes });
         var search = NewSearch(tables, clock, catalogOptions);
-        var catalog = new ComponentCatalog.Catalog.ComponentCatalog(store, search, cache, clock, catalogOptions, NullLogger<ComponentCatalog.Catalog.ComponentCatalog>.Instance);
-        return new CatalogUnderTest(catalog, store, tables, clock, catalogOptions, search);
+        var quality = new ComponentQuality(search, clock, catalogOptions);
+        var catalog = new ComponentCatalog.Catalog.ComponentCatalog(store, search, quality, cache, clock, catalogOptions, NullLogger<ComponentCatalog.Catalog.ComponentCatalog>.Instance);
+        return new CatalogUnderTest(catalog, store, tables, clock, catalogOptions, search, quality);
     }
 
 
@@ -61,4 +63,4 @@ public static class TestStorage
 
 public sealed record CatalogUnderTest(
     ComponentCatalog.Catalog.ComponentCatalog Catalog, ComponentStore Store, CatalogTables Tables, FakeTimeProvider Clock, CatalogOptions Options,
-    ComponentSearch Search);
+    ComponentSearch Search, ComponentQuality Quality);

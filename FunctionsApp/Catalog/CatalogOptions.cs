@@ -9,6 +9,10 @@ public sealed class CatalogOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 512 * 1024;
 
+    /// <summary>Largest <c>POST /import</c> body (up to 500 documents).</summary>
+    [Range(1024, 100 * 1024 * 1024)]
+    public int MaxImportBytes { get; set; } = 64 * 1024 * 1024;
+
     /// <summary>How long an instance may serve a cached document before reading storage again.</summary>
     [Range(0, 3600)]
     public int CacheSeconds { get; set; } = 5;

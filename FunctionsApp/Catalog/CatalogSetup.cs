@@ -26,6 +26,8 @@ public static class CatalogSetup
         builder.Services.AddSingleton<CatalogIndex>();
         builder.Services.AddSingleton<ComponentSearch>();
         builder.Services.AddSingleton<ComponentGraph>();
+        builder.Services.AddSingleton<Quality.ComponentQuality>();
+        builder.Services.AddSingleton<ComponentImport>();
         builder.Services.AddSingleton(sp => new PagingToken(PagingKey(
             sp.GetRequiredService<CatalogOptions>(), sp.GetRequiredService<Storage.CatalogStorageOptions>())));
         return builder;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Model;
 using ComponentCatalog.Storage;
+using ComponentCatalog.Quality;
 using ComponentCatalog.Search;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,8 @@ public sealed record StoredDocument(ComponentDocument Document, string ETag)
 /// instance replace the cached entry, other instances see them within <c>Catalog:CacheSeconds</c>.
 /// </summary>
 public sealed partial class ComponentCatalog(
-    ComponentStore store, ComponentSearch search, IMemoryCache cache, TimeProvider clock, CatalogOptions options, ILogger<ComponentCatalog> logger)
+    ComponentStore store, ComponentSearch search, ComponentQuality quality, IMemoryCache cache, TimeProvider clock, CatalogOptions options,
+    ILogger<ComponentCatalog> logger)
 {
     private const int MaxStarRetries = 3;
 
@@ -147,6 +149,31 @@ public sealed partial class ComponentCatalog(
         }
     }
 
+    /// <summary>
+    /// One document of an import: created, updated, or unchanged when its content equals the current
+    /// revision (no new revision then). With <paramref name="dryRun"/> nothing is written.
+    /// </summary>
+    public async Task<(string Status, StoredDocument? Stored)> ImportAsync(ComponentDocument document, CatalogUser user, bool dryRun, CancellationToken ct = default)
+    {
+        DocumentValidator.EnsureValid(document);
+        var name = document.Name ?? Names.Slug(document.Title!);
+        document = document with { Name = name };
+        var head = await store.GetHeadAsync(name, ct);
+        var live = head is { Deleted: false, Purging: false } ? head : null;
+        EnsureCanWrite(user, live is null ? document.Owner : await CurrentOwnerAsync(live, ct), document.Owner);
+        if (live is not null && live.ContentHash == Content(name, document).Hash)
+        {
+            return ("unchanged", null);
+        }
+        if (dryRun)
+        {
+            return (live is null ? "created" : "updated", null);
+        }
+
+        var (stored, created) = await PutAsync(name, document, live is null ? new Preconditions(null, "*") : new Preconditions("*", null), user, ct);
+        return (created ? "created" : "updated", stored);
+    }
+
     /// <summary>PATCH: RFC 7396 merge patch over the current document.</summary>
     public async Task<StoredDocument> PatchAsync(
         string name, JsonNode patch, Preconditions preconditions, CatalogUser user, CancellationToken ct = default)
@@ -219,7 +246,7 @@ public sealed partial class ComponentCatalog(
         if (head.Deleted)
         {
             await store.SetDeletedAsync(head, deleted: false, clock.GetUtcNow(), ct);
-            await PublishAsync(name, IndexEntry.From(stored.Document), ct);
+            await PublishAsync(name, await IndexEntryAsync(stored.Document, ct), ct);
         }
         Remember(stored);
         return stored;
@@ -229,8 +256,7 @@ public sealed partial class ComponentCatalog(
     {
         var now = clock.GetUtcNow();
         var revision = (previous?.Revision ?? 0) + 1;
-        var content = document with { Name = name, Revision = null, CreatedAt = null, UpdatedAt = null, UpdatedBy = null };
-        var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(content, CatalogJson.Options)));
+        var (content, hash) = Content(name, document);
         var stored = content with
         {
             Revision = revision,
@@ -245,13 +271,30 @@ public sealed partial class ComponentCatalog(
         var head = await store.WriteRevisionAsync(write, previous, ct);
         var result = new StoredDocument(stored, head.ETag);
         Remember(result, write.ContentJson.Length);
-        await PublishAsync(name, IndexEntry.From(stored), ct);
+        await PublishAsync(name, await IndexEntryAsync(stored, ct), ct);
         return result;
     }
 
     /// <summary>The index entry of a stored revision, for rebuilding derived rows.</summary>
     public async Task<IndexEntry> IndexEntryAsync(string name, int revision, CancellationToken ct = default) =>
-        IndexEntry.From((await ReadAsync(name, revision, ct)).Document);
+        await IndexEntryAsync((await ReadAsync(name, revision, ct)).Document, ct);
+
+    /// <summary>The quality report of the current revision, scored against today's catalog.</summary>
+    public async Task<QualityReport> QualityAsync(string name, CancellationToken ct = default) =>
+        await quality.EvaluateAsync((await GetAsync(name, ct)).Document, ct: ct);
+
+    /// <summary>
+    /// What a write would store: the document as the catalog keeps it and the hash that tells an
+    /// unchanged re-import from a change.
+    /// </summary>
+    public static (ComponentDocument Content, string Hash) Content(string name, ComponentDocument document)
+    {
+        var content = document with { Name = name, Revision = null, CreatedAt = null, UpdatedAt = null, UpdatedBy = null };
+        return (content, Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(content, CatalogJson.Options))));
+    }
+
+    private async Task<IndexEntry> IndexEntryAsync(ComponentDocument document, CancellationToken ct) =>
+        IndexEntry.From(document, (await quality.EvaluateAsync(document, ct: ct)).Score);
 
     /// <summary>
     /// Updates the derived search rows after a commit. The document is already committed, so a failure

@@ -1,0 +1,110 @@
+using ComponentCatalog.Errors;
+using ComponentCatalog.Markdown;
+using ComponentCatalog.Model;
+using ComponentCatalog.Quality;
+
+namespace ComponentCatalog.Catalog;
+
+public sealed record ImportDocument(string? Path, string? Markdown);
+
+public sealed record ImportRequest(IReadOnlyList<ImportDocument>? Documents, bool DryRun = false);
+
+/// <summary>One document's outcome: <c>created|updated|unchanged|invalid|forbidden</c>.</summary>
+public sealed record ImportResult(
+    string? Path, string? Name, string Status, int? Score, IReadOnlyDictionary<string, string[]>? Errors, int? Revision);
+
+/// <summary>
+/// Docs-as-code import: up to <see cref="MaxDocuments"/> Markdown documents, each all-or-nothing
+/// (one revision transaction), each refused on its own when invalid or owned by a team the caller may
+/// not write. Cross-references between the documents of one import resolve against each other.
+/// </summary>
+public sealed class ComponentImport(ComponentCatalog catalog, ComponentQuality quality, MarkdownTemplate markdown, CatalogOptions options)
+{
+    public const int MaxDocuments = 500;
+    private const int Parallelism = 8;
+
+    public async Task<IReadOnlyList<ImportResult>> ImportAsync(ImportRequest request, CatalogUser user, CancellationToken ct = default)
+    {
+        if (!user.IsAtLeast(CatalogRole.Writer))
+        {
+            throw new ForbiddenException("Importing needs the Catalog.Writer role.");
+        }
+        var documents = request.Documents ?? throw new ValidationException("documents", "Send 'documents': [{path, markdown}].");
+        if (documents.Count is 0 or > MaxDocuments)
+        {
+            throw new ValidationException("documents", $"Send 1 to {MaxDocuments} documents per import; split larger folders.");
+        }
+
+        var parsed = documents.Select(Parse).ToArray();
+        var duplicates = parsed.Where(p => p.Name is not null).GroupBy(p => p.Name!, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        var names = parsed.Where(p => p.Errors is null && p.Name is not null).Select(p => p.Name!).ToHashSet(StringComparer.Ordinal);
+
+        var results = new ImportResult[parsed.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, parsed.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
+        {
+            var p = parsed[i];
+            if (p.Name is not null && duplicates.Contains(p.Name))
+            {
+                results[i] = new(p.Path, p.Name, "invalid", null, Error("name", $"'{p.Name}' is named by more than one document of this import."), null);
+                return;
+            }
+            if (p.Errors is not null || p.Document is null)
+            {
+                results[i] = new(p.Path, p.Name, "invalid", null, p.Errors, null);
+                return;
+            }
+
+            var report = await quality.EvaluateAsync(p.Document, p.Findings, names, token);
+            try
+            {
+                var (status, stored) = await catalog.ImportAsync(p.Document, user, request.DryRun, token);
+                results[i] = new(p.Path, p.Name, status, report.Score, null, stored?.Document.Revision);
+            }
+            catch (ValidationException e)
+            {
+                results[i] = new(p.Path, p.Name, "invalid", report.Score, e.Errors, null);
+            }
+            catch (ForbiddenException e)
+            {
+                results[i] = new(p.Path, p.Name, "forbidden", report.Score, Error("owner", e.Message), null);
+            }
+            catch (Exception e) when (e is ConflictException or PreconditionFailedException or PayloadTooLargeException)
+            {
+                results[i] = new(p.Path, p.Name, "invalid", report.Score, Error("document", e.Message), null);
+            }
+        });
+        return results;
+    }
+
+    private Parsed Parse(ImportDocument document)
+    {
+        if (string.IsNullOrWhiteSpace(document.Markdown))
+        {
+            return new(document.Path, null, null, [], Error("markdown", "The document is empty."));
+        }
+        if (System.Text.Encoding.UTF8.GetByteCount(document.Markdown) > options.MaxBodyBytes)
+        {
+            return new(document.Path, null, null, [], Error("markdown", $"The document is larger than {options.MaxBodyBytes} bytes."));
+        }
+
+        try
+        {
+            var result = markdown.Parse(document.Markdown);
+            var doc = result.Document;
+            var name = doc.Name ?? (doc.Title is { } t && Names.Slug(t) is { Length: > 0 } slug ? slug : null);
+            var errors = result.Findings.Where(f => f.Severity == FindingSeverity.Error)
+                .Concat(QualityRules.FromValidation(DocumentValidator.Validate(doc)))
+                .GroupBy(f => f.Section, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(f => f.Message).ToArray(), StringComparer.Ordinal);
+            return new(document.Path, name, doc, result.Findings, errors.Count > 0 ? errors : null);
+        }
+        catch (ValidationException e)
+        {
+            return new(document.Path, null, null, [], e.Errors);
+        }
+    }
+
+    private static Dictionary<string, string[]> Error(string field, string message) => new() { [field] = [message] };
+
+    private sealed record Parsed(string? Path, string? Name, ComponentDocument? Document, IReadOnlyList<Finding> Findings, IReadOnlyDictionary<string, string[]>? Errors);
+}

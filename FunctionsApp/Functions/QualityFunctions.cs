@@ -1,0 +1,72 @@
+using ComponentCatalog.Auth;
+using ComponentCatalog.Catalog;
+using ComponentCatalog.Errors;
+using ComponentCatalog.Http;
+using ComponentCatalog.Markdown;
+using ComponentCatalog.Model;
+using ComponentCatalog.Quality;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace ComponentCatalog.Functions;
+
+/// <summary>Quality scores, linting without storing, and docs-as-code import.</summary>
+public sealed class QualityFunctions(
+    Catalog.ComponentCatalog catalog, ComponentQuality quality, ComponentImport import, MarkdownTemplate markdown, CatalogOptions options)
+{
+    [Function("GetQuality")]
+    public async Task<HttpResponseData> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}/quality")] HttpRequestData req,
+        string name, FunctionContext context, CancellationToken ct)
+    {
+        context.GetUser();
+        var report = await catalog.QualityAsync(name, ct);
+        return await req.JsonAsync(new { name, score = report.Score, findings = report.Findings });
+    }
+
+    [Function("ValidateDocument")]
+    public async Task<HttpResponseData> Validate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "validate")] HttpRequestData req,
+        FunctionContext context, CancellationToken ct)
+    {
+        context.GetUser();
+        var (document, findings) = await ReadForLintAsync(req, ct);
+        var report = await quality.EvaluateAsync(document, findings, ct: ct);
+        var name = document.Name ?? (document.Title is { } t ? Names.Slug(t) : null);
+        var accept = req.Headers.TryGetValues("Accept", out var values) ? string.Join(",", values) : string.Empty;
+        return accept.Contains(Sarif.MediaType, StringComparison.OrdinalIgnoreCase)
+            ? await req.TextAsync(Sarif.Log(req.Query["path"], report.Findings).ToJsonString(), Sarif.MediaType + "; charset=utf-8")
+            : await req.JsonAsync(new { name, valid = report.Valid, score = report.Score, findings = report.Findings });
+    }
+
+    [Function("ImportDocuments")]
+    public async Task<HttpResponseData> Import(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "import")] HttpRequestData req,
+        FunctionContext context, CancellationToken ct)
+    {
+        var user = context.GetUser();
+        if (req.MediaType() != "application/json")
+        {
+            throw new UnsupportedMediaTypeException("Send the import as application/json: {documents:[{path, markdown}], dryRun}.");
+        }
+        var request = RequestBody.DeserializeStrict<ImportRequest>(await req.ReadTextAsync(options.MaxImportBytes, ct));
+        var results = await import.ImportAsync(request, user, ct);
+        return await req.JsonAsync(new { dryRun = request.DryRun, results });
+    }
+
+    /// <summary>A body to lint: field errors and Markdown problems become findings instead of a 400.</summary>
+    private async Task<(ComponentDocument Document, IReadOnlyList<Finding> Findings)> ReadForLintAsync(HttpRequestData req, CancellationToken ct)
+    {
+        switch (req.MediaType())
+        {
+            case "application/json":
+                var document = RequestBody.DeserializeStrict<ComponentDocument>(await req.ReadTextAsync(options.MaxBodyBytes, ct));
+                return (document, QualityRules.FromValidation(DocumentValidator.Validate(document)).ToList());
+            case MarkdownTemplate.MediaType or "text/x-markdown":
+                var parsed = markdown.Parse(await req.ReadTextAsync(options.MaxBodyBytes, ct));
+                return (parsed.Document, parsed.Findings.Concat(QualityRules.FromValidation(DocumentValidator.Validate(parsed.Document))).ToList());
+            default:
+                throw new UnsupportedMediaTypeException("Send application/json or text/markdown.");
+        }
+    }
+}
