@@ -26,6 +26,7 @@ public static class AccessPolicy
     public static IReadOnlyDictionary<string, CatalogRole> RequiredRoles { get; } = new Dictionary<string, CatalogRole>(StringComparer.Ordinal)
     {
         ["Health"] = CatalogRole.None,
+        ["Ping"] = CatalogRole.None,
         ["GetTemplate"] = CatalogRole.None,
         ["GetOpenApi"] = CatalogRole.None,
 
@@ -40,12 +41,15 @@ public static class AccessPolicy
         ["GetStaleReport"] = CatalogRole.Reader,
         ["GetDanglingReport"] = CatalogRole.Reader,
         ["GetQualityTrendReport"] = CatalogRole.Reader,
+        ["GetQuality"] = CatalogRole.Reader,
+        ["ValidateDocument"] = CatalogRole.Reader,
 
         ["CreateComponent"] = CatalogRole.Writer,
         ["PutComponent"] = CatalogRole.Writer,
         ["PatchComponent"] = CatalogRole.Writer,
         ["DeleteComponent"] = CatalogRole.Writer,
         ["RestoreComponent"] = CatalogRole.Writer,
+        ["ImportDocuments"] = CatalogRole.Writer,
 
         ["CreateApiKey"] = CatalogRole.Admin,
         ["ListApiKeys"] = CatalogRole.Admin,
