@@ -63,7 +63,7 @@ async Task<double> ImportAsync(int from, int count)
         {
             throw new InvalidOperationException($"import failed: {(int)response.StatusCode} {body[..Math.Min(400, body.Length)]}");
         }
-        if ((start - from) % 5000 == 0) Progress($"  imported {start - from + 500:N0}/{count:N0}");
+        if ((start - from + 500) % 2500 == 0) Progress($"  imported {start - from + 500:N0}/{count:N0}");
     }
     return count / watch.Elapsed.TotalSeconds;
 }

@@ -17,7 +17,7 @@ internal static class Synthetic
         var random = new Random(i);
         string Sentence(int words) => string.Join(' ', Enumerable.Range(0, words).Select(_ => Words[random.Next(Words.Length)])) + ".";
         var text = new StringBuilder();
-        text.Append("---\nowner: ").Append(Teams[i % Teams.Length]).Append("\ntags: [")
+        text.Append("---\nname: ").Append(Name(i)).Append("\nowner: ").Append(Teams[i % Teams.Length]).Append("\ntags: [")
             .Append(string.Join(", ", Enumerable.Range(0, 3).Select(k => Tags[(i + k * 7) % Tags.Length]).Distinct()))
             .Append("]\nlifecycle: ").Append((i % 3) switch { 0 => "production", 1 => "experimental", _ => "deprecated" }).Append("\n---\n");
         text.Append("## Component Name\nComponent ").Append(i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)).Append(' ').Append(Words[i % Words.Length]).Append("\n\n");

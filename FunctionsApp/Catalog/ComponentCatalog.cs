@@ -110,7 +110,7 @@ public sealed partial class ComponentCatalog(
                 throw new ConflictException($"'{name}' is being purged; retry in a minute.");
             }
             var live = head is { Deleted: false } ? head : null;
-            EnsureCanWrite(user, live is null ? document.Owner : await CurrentOwnerAsync(live, ct), document.Owner);
+            EnsureCanWrite(user, live is null ? document.Owner : live.Owner, document.Owner);
 
             if (live is null)
             {
@@ -160,7 +160,7 @@ public sealed partial class ComponentCatalog(
         document = document with { Name = name };
         var head = await store.GetHeadAsync(name, ct);
         var live = head is { Deleted: false, Purging: false } ? head : null;
-        EnsureCanWrite(user, live is null ? document.Owner : await CurrentOwnerAsync(live, ct), document.Owner);
+        EnsureCanWrite(user, live is null ? document.Owner : live.Owner, document.Owner);
         if (live is not null && live.ContentHash == Content(name, document).Hash)
         {
             return ("unchanged", null);
@@ -170,8 +170,8 @@ public sealed partial class ComponentCatalog(
             return (live is null ? "created" : "updated", null);
         }
 
-        var (stored, created) = await PutAsync(name, document, live is null ? new Preconditions(null, "*") : new Preconditions("*", null), user, ct);
-        return (created ? "created" : "updated", stored);
+        var stored = await CommitAsync(name, document, head, user, ct);
+        return (live is null ? "created" : "updated", stored);
     }
 
     /// <summary>PATCH: RFC 7396 merge patch over the current document.</summary>
@@ -222,7 +222,7 @@ public sealed partial class ComponentCatalog(
         {
             throw NotFound(name);
         }
-        EnsureCanWrite(user, await CurrentOwnerAsync(head, ct));
+        EnsureCanWrite(user, head.Owner);
         if (!preconditions.IfMatchHolds(head.ETag))
         {
             throw new PreconditionFailedException($"Component '{name}' is at {head.ETag}; your If-Match is stale.");
@@ -322,9 +322,6 @@ public sealed partial class ComponentCatalog(
         var document = JsonSerializer.Deserialize<ComponentDocument>(json, CatalogJson.Options)!;
         return new StoredDocument(document, Etags.ForRevision(revision)) { SizeBytes = json.Length };
     }
-
-    private async Task<string?> CurrentOwnerAsync(HeadState head, CancellationToken ct) =>
-        (await ReadAsync(head.Name, head.Revision, ct)).Document.Owner;
 
     private void Remember(StoredDocument stored, long? sizeBytes = null)
     {

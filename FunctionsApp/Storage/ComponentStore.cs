@@ -341,5 +341,6 @@ public sealed class ComponentStore(CatalogTables tables)
         e.GetInt32("ChunkRows") ?? 1,
         e.GetString("WriteId") ?? string.Empty,
         version,
-        e.GetBoolean("Purging") ?? false);
+        e.GetBoolean("Purging") ?? false,
+        e.GetString("Owner"));
 }

@@ -16,7 +16,8 @@ public sealed record HeadState(
     int ChunkRows,
     string WriteId,
     string Version,
-    bool Purging = false)
+    bool Purging = false,
+    string? Owner = null)
 {
     /// <summary>The HTTP ETag of the current revision.</summary>
     public string ETag => Etags.ForRevision(Revision);
