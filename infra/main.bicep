@@ -19,6 +19,7 @@ param location string = resourceGroup().location
 @description('Tables of the catalog, created here (the app does not create them in Azure).')
 param tableNames string[] = [
   'Components'
+  'ApiKeys'
 ]
 
 @description('Keep the catalog\'s tables in Cosmos DB for Table (serverless) instead of the storage account.')
@@ -37,6 +38,11 @@ param authMetadataAddress string = ''
 @description('Requests per principal (or client IP) per minute, per instance (RateLimit__PermitsPerMinute).')
 @minValue(1)
 param rateLimitPermitsPerMinute int = 600
+
+@description('Proxies in front of the app that append to X-Forwarded-For (RateLimit__TrustedProxyHops); the Functions front end is one.')
+@minValue(0)
+@maxValue(10)
+param rateLimitTrustedProxyHops int = 1
 
 @description('Largest document body in bytes (Catalog__MaxBodyBytes).')
 @minValue(1024)
@@ -66,6 +72,9 @@ param maximumInstanceCount int = 100
 ])
 param instanceMemoryMB int = 2048
 
+@description('Application Insights accepts only Entra ID-authenticated telemetry (no instrumentation-key ingestion). The worker\'s exporter must then send with the app\'s identity (see docs/deploy.md).')
+param telemetryEntraIdOnly bool = true
+
 @description('Tags put on every resource.')
 param tags object = {}
 
@@ -92,6 +101,7 @@ module monitoring 'modules/monitoring.bicep' = {
     logAnalyticsName: 'log-catalog-${resourceToken}'
     applicationInsightsName: 'appi-catalog-${resourceToken}'
     publisherPrincipalId: identity.properties.principalId
+    disableLocalAuth: telemetryEntraIdOnly
   }
 }
 
@@ -139,6 +149,7 @@ module functionApp 'modules/function-app.bicep' = {
       Auth__Audience: authAudience
       Auth__MetadataAddress: metadataAddress
       RateLimit__PermitsPerMinute: string(rateLimitPermitsPerMinute)
+      RateLimit__TrustedProxyHops: string(rateLimitTrustedProxyHops)
       Catalog__MaxBodyBytes: string(maxBodyBytes)
       Catalog__StaleAfterDays: string(staleAfterDays)
       Catalog__DeletedRetentionDays: string(deletedRetentionDays)

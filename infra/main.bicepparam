@@ -13,10 +13,12 @@ param authMetadataAddress = readEnvironmentVariable('AUTH_METADATA_ADDRESS', '')
 
 param tableNames = [
   'Components'
+  'ApiKeys'
 ]
 param useCosmosTable = bool(readEnvironmentVariable('USE_COSMOS_TABLE', 'false'))
 
 param rateLimitPermitsPerMinute = 600
+param rateLimitTrustedProxyHops = 1
 param maxBodyBytes = 524288
 param staleAfterDays = 180
 param deletedRetentionDays = 30

@@ -18,6 +18,9 @@ param publisherPrincipalId string
 @maxValue(730)
 param retentionInDays int = 30
 
+@description('Accept only Entra ID-authenticated telemetry.')
+param disableLocalAuth bool = true
+
 param tags object = {}
 
 var monitoringMetricsPublisherRoleId = '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -42,7 +45,7 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: logAnalytics.id
-    DisableLocalAuth: true
+    DisableLocalAuth: disableLocalAuth
   }
 }
 
