@@ -16,7 +16,7 @@ param environmentName string
 @description('Azure region of every resource; the resource group\'s by default. Flex Consumption must be offered there.')
 param location string = resourceGroup().location
 
-@description('Tables of the catalog, created here (the app does not create them in Azure).')
+@description('Tables of the catalog, created here (the app\'s create-if-missing at start is then a no-op). Must cover CatalogTables.Names.')
 param tableNames string[] = [
   'Components'
   'ApiKeys'
