@@ -179,6 +179,22 @@ public sealed class BicepTemplateTests
         Assert.StartsWith("[format('https://{0}/api'", url);
     }
 
+    [TestMethod]
+    public void AzureYaml_ApiService_IsTheTaggedFunctionApp()
+    {
+        var yaml = File.ReadAllLines(Path.Combine(RepoPaths.Root, "azure.yaml")).Select(l => l.Trim()).ToList();
+        var site = Resources("Microsoft.Web/sites").Single();
+        var serviceTags = ModuleDeployment("function-app")["properties"]!["parameters"]!["serviceTags"]!["value"]!;
+
+        Assert.Contains("api:", yaml);
+        Assert.Contains("project: ./FunctionsApp", yaml);
+        Assert.Contains("language: dotnet", yaml);
+        Assert.Contains("host: function", yaml);
+        Assert.Contains("path: infra", yaml);
+        Assert.AreEqual("api", (string?)serviceTags["azd-service-name"]);
+        Assert.Contains("serviceTags", (string)site["tags"]!);
+    }
+
     /// <summary>Resources of a type anywhere in the template, nested module templates included.</summary>
     private static List<JsonObject> Resources(string type) =>
     [
