@@ -19,6 +19,10 @@ param location string = resourceGroup().location
 @description('Tables of the catalog, created here (the app\'s create-if-missing at start is then a no-op). Must cover CatalogTables.Names.')
 param tableNames string[] = [
   'Components'
+  'Summaries'
+  'Changes'
+  'Jobs'
+  'Reports'
   'ApiKeys'
 ]
 
@@ -59,6 +63,19 @@ param staleAfterDays int = 180
 @maxValue(3650)
 param deletedRetentionDays int = 30
 
+@description('NCRONTAB schedules of the maintenance timers (Maintenance__<Job>Schedule); every timer function needs its setting.')
+param maintenanceSchedules object = {
+  StaleSweep: '0 0 2 * * *'
+  DanglingCheck: '0 15 * * * *'
+  Purge: '0 30 3 * * *'
+  QualitySnapshot: '0 0 4 * * *'
+  ReconcileIndex: '0 */30 * * * *'
+}
+
+@description('Key that signs continuation tokens (Catalog__PagingKey), the same on every instance. Default: a new random value per deployment, so tokens issued before a deployment stop working after it.')
+@secure()
+param pagingKey string = newGuid()
+
 @description('Most instances the Flex Consumption plan scales out to.')
 @minValue(1)
 @maxValue(1000)
@@ -86,6 +103,21 @@ var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
 var tenantAuthority = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
 var issuer = empty(authIssuer) ? tenantAuthority : authIssuer
 var metadataAddress = empty(authMetadataAddress) ? '${tenantAuthority}/.well-known/openid-configuration' : authMetadataAddress
+
+// The app's own settings (Auth__*, RateLimit__*, Catalog__*, Maintenance__*); the module adds the platform ones.
+var appSettings = {
+  Auth__Issuer: issuer
+  Auth__Audience: authAudience
+  Auth__MetadataAddress: metadataAddress
+  RateLimit__PermitsPerMinute: string(rateLimitPermitsPerMinute)
+  RateLimit__TrustedProxyHops: string(rateLimitTrustedProxyHops)
+  Catalog__MaxBodyBytes: string(maxBodyBytes)
+  Catalog__StaleAfterDays: string(staleAfterDays)
+  Catalog__DeletedRetentionDays: string(deletedRetentionDays)
+  Catalog__PagingKey: pagingKey
+}
+
+var maintenanceSettings = toObject(items(maintenanceSchedules), s => 'Maintenance__${s.key}Schedule', s => s.value)
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: 'id-catalog-${resourceToken}'
@@ -144,16 +176,7 @@ module functionApp 'modules/function-app.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    appSettings: {
-      Auth__Issuer: issuer
-      Auth__Audience: authAudience
-      Auth__MetadataAddress: metadataAddress
-      RateLimit__PermitsPerMinute: string(rateLimitPermitsPerMinute)
-      RateLimit__TrustedProxyHops: string(rateLimitTrustedProxyHops)
-      Catalog__MaxBodyBytes: string(maxBodyBytes)
-      Catalog__StaleAfterDays: string(staleAfterDays)
-      Catalog__DeletedRetentionDays: string(deletedRetentionDays)
-    }
+    appSettings: union(maintenanceSettings, appSettings)
   }
 }
 

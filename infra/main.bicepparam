@@ -13,6 +13,10 @@ param authMetadataAddress = readEnvironmentVariable('AUTH_METADATA_ADDRESS', '')
 
 param tableNames = [
   'Components'
+  'Summaries'
+  'Changes'
+  'Jobs'
+  'Reports'
   'ApiKeys'
 ]
 param useCosmosTable = bool(readEnvironmentVariable('USE_COSMOS_TABLE', 'false'))

@@ -1,6 +1,10 @@
+using System.Reflection;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ComponentCatalog.Functions;
 using ComponentCatalog.Storage;
 using DevHost;
+using Microsoft.Azure.Functions.Worker;
 
 namespace ComponentCatalog.Tests.Infra;
 
@@ -9,7 +13,7 @@ namespace ComponentCatalog.Tests.Infra;
 /// says what the deployment promises: identity-only storage, Flex Consumption .NET isolated 10, the settings.
 /// </summary>
 [TestClass]
-public sealed class BicepTemplateTests
+public sealed partial class BicepTemplateTests
 {
     private static BicepResult _build = null!;
     private static BicepResult _lint = null!;
@@ -180,6 +184,43 @@ public sealed class BicepTemplateTests
     }
 
     [TestMethod]
+    public void Template_TimerSchedules_SetEverySettingTheTimersName()
+    {
+        var settings = typeof(HealthFunctions).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .SelectMany(m => m.GetParameters())
+            .Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()?.Schedule)
+            .OfType<string>()
+            .Select(schedule => SettingReference().Match(schedule))
+            .Where(match => match.Success)
+            .Select(match => match.Groups["setting"].Value)
+            .ToList();
+        var defaults = _template["parameters"]!["maintenanceSchedules"]!["defaultValue"]!.AsObject();
+        var naming = (string)_template["variables"]!["maintenanceSettings"]!;
+
+        Assert.IsNotEmpty(settings, "no timer function reads its schedule from a setting");
+        Assert.Contains("'Maintenance__{0}Schedule'", naming);
+        foreach (var setting in settings)
+        {
+            var key = MaintenanceSetting().Match(setting);
+            Assert.IsTrue(key.Success, $"{setting}: main.bicep sets only Maintenance__<Job>Schedule settings");
+            Assert.IsTrue(defaults.ContainsKey(key.Groups["job"].Value), $"{setting}: add {key.Groups["job"].Value} to maintenanceSchedules in infra/main.bicep");
+            Assert.HasCount(6, ((string)defaults[key.Groups["job"].Value]!).Split(' '), $"{setting}: NCRONTAB has six fields");
+        }
+    }
+
+    [TestMethod]
+    public void Template_AppSettings_AreASecureModuleParameter()
+    {
+        var module = ModuleDeployment("function-app");
+        var parameter = module["properties"]!["template"]!["parameters"]!["appSettings"]!;
+
+        Assert.AreEqual("secureObject", (string?)parameter["type"]);
+        Assert.AreEqual("securestring", (string?)_template["parameters"]!["pagingKey"]!["type"]);
+        Assert.Contains("Catalog__PagingKey", PropertyNames(_template));
+    }
+
+    [TestMethod]
     public void AzureYaml_ApiService_IsTheTaggedFunctionApp()
     {
         var yaml = File.ReadAllLines(Path.Combine(RepoPaths.Root, "azure.yaml")).Select(l => l.Trim()).ToList();
@@ -194,6 +235,12 @@ public sealed class BicepTemplateTests
         Assert.AreEqual("api", (string?)serviceTags["azd-service-name"]);
         Assert.Contains("serviceTags", (string)site["tags"]!);
     }
+
+    [GeneratedRegex("^%(?<setting>[^%]+)%$")]
+    private static partial Regex SettingReference();
+
+    [GeneratedRegex("^Maintenance__(?<job>[A-Za-z]+)Schedule$")]
+    private static partial Regex MaintenanceSetting();
 
     /// <summary>Resources of a type anywhere in the template, nested module templates included.</summary>
     private static List<JsonObject> Resources(string type) =>

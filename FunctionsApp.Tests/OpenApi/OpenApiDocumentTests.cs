@@ -104,7 +104,8 @@ public sealed partial class OpenApiDocumentTests
         var contract = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "api-contract.md"));
         var keys = Operations.Select(o => o.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-        var routes = ContractRow().Matches(contract).Select(m => $"{m.Groups["method"].Value} {ContractPath(m.Groups["path"].Value)}").ToList();
+        var routes = ContractRow().Matches(contract)
+            .SelectMany(m => ContractPaths(m.Groups["path"].Value).Select(path => $"{m.Groups["method"].Value} {path}")).ToList();
         var undocumented = routes.Where(r => !keys.Contains(r)).ToList();
 
         Assert.IsGreaterThanOrEqualTo(20, routes.Count);
@@ -187,8 +188,19 @@ public sealed partial class OpenApiDocumentTests
             Operations.Where(o => (string?)o.Operation["x-catalog-role"] == "anonymous").Select(o => o.Key).ToList());
     }
 
-    private static string ContractPath(string path) => "/" + string.Join('/', path.Trim('/').Split('/').Select(segment =>
-        segment.StartsWith('{') && segment.Contains('|', StringComparison.Ordinal) ? "{report}" : segment));
+    /// <summary>A contract route as OpenAPI paths: <c>/reports/{stale\|dangling}</c> is two routes, one per alternative.</summary>
+    private static IEnumerable<string> ContractPaths(string path)
+    {
+        IEnumerable<string> prefixes = [string.Empty];
+        foreach (var segment in path.Trim('/').Split('/'))
+        {
+            string[] options = segment.StartsWith('{') && segment.Contains('|', StringComparison.Ordinal)
+                ? segment.Trim('{', '}').Split('|').Select(o => o.TrimEnd('\\')).ToArray()
+                : [segment];
+            prefixes = [.. prefixes.SelectMany(prefix => options.Select(option => prefix + "/" + option))];
+        }
+        return prefixes;
+    }
 
     [GeneratedRegex(@"^\| `(?<method>GET|POST|PUT|PATCH|DELETE) (?<path>/[^`?\s]*)", RegexOptions.Multiline)]
     private static partial Regex ContractRow();

@@ -29,7 +29,8 @@ param catalogTableServiceUri string
 @description('Application Insights connection string (telemetry is sent with the identity; local auth is off).')
 param applicationInsightsConnectionString string
 
-@description('Settings of the app itself (Auth__*, Catalog__*, RateLimit__*), added to the platform ones.')
+@description('Settings of the app itself (Auth__*, Catalog__*, RateLimit__*, Maintenance__*), added to the platform ones. Secure: Catalog__PagingKey is among them.')
+@secure()
 param appSettings object
 
 @description('Most instances the plan scales out to.')
