@@ -1,5 +1,7 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ComponentCatalog.Functions;
 using System.Text.RegularExpressions;
 using DevHost;
 
@@ -86,6 +88,29 @@ public sealed partial class OpenApiDocumentTests
             Assert.Contains((string?)operation.Operation["x-catalog-role"], new[] { "anonymous", "reader", "writer", "admin" }, operation.Key);
             Assert.IsTrue(operation.Operation["responses"]!.AsObject().Any(r => r.Key.StartsWith('2') || r.Key == "304"), operation.Key);
         }
+    }
+
+    [TestMethod]
+    public void Document_RolesOfOperations_MatchTheAccessPolicy()
+    {
+        // The security work adds ComponentCatalog.Auth.AccessPolicy (function name → least role); read it by
+        // reflection so this test compiles before and after it lands.
+        var policy = typeof(HealthFunctions).Assembly.GetType("ComponentCatalog.Auth.AccessPolicy")
+            ?.GetProperty("RequiredRoles", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as System.Collections.IDictionary;
+        if (policy is null)
+        {
+            Assert.Inconclusive("No AccessPolicy.RequiredRoles in FunctionsApp yet.");
+        }
+
+        var mismatches = Operations
+            .Where(o => o.OperationId is not null && policy.Contains(o.OperationId))
+            .Select(o => (o.Key, Documented: (string?)o.Operation["x-catalog-role"], Policy: policy[o.OperationId!]!.ToString()!.ToLowerInvariant()))
+            .Select(o => o with { Policy = o.Policy == "none" ? "anonymous" : o.Policy })
+            .Where(o => o.Documented != o.Policy)
+            .Select(o => $"{o.Key}: x-catalog-role {o.Documented}, AccessPolicy {o.Policy}")
+            .ToList();
+
+        Assert.IsEmpty(mismatches, $"{Fix}: {string.Join("; ", mismatches)}");
     }
 
     [TestMethod]
