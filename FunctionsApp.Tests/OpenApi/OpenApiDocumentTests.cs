@@ -209,7 +209,7 @@ public sealed partial class OpenApiDocumentTests
             Assert.AreEqual(!anonymous, operation.Operation["responses"]!.AsObject().ContainsKey("401"), operation.Key);
         }
         CollectionAssert.AreEquivalent(
-            new[] { "GET /health", "GET /template", "GET /openapi.json" },
+            new[] { "GET /ping", "GET /health", "GET /template", "GET /openapi.json" },
             Operations.Where(o => (string?)o.Operation["x-catalog-role"] == "anonymous").Select(o => o.Key).ToList());
     }
 
