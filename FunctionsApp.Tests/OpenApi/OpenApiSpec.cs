@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using ComponentCatalog.OpenApi;
+
+namespace ComponentCatalog.Tests.OpenApi;
+
+/// <summary>One operation of the OpenAPI document.</summary>
+internal sealed record SpecOperation(string Method, string Path, JsonObject Operation, JsonObject PathItem)
+{
+    public string Key => $"{Method} {Path}";
+
+    public string? OperationId => (string?)Operation["operationId"];
+
+    public bool Planned => (string?)Operation["x-catalog-status"] == "planned";
+}
+
+/// <summary>The embedded document, parsed.</summary>
+internal static class OpenApiSpec
+{
+    public static readonly string[] HttpMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+    public static JsonObject Document => (JsonObject)JsonNode.Parse(OpenApiDocument.Utf8.Span)!;
+
+    public static IReadOnlyList<SpecOperation> Operations(JsonObject document) =>
+    [
+        .. from path in document["paths"]!.AsObject()
+           from member in path.Value!.AsObject()
+           where HttpMethods.Contains(member.Key)
+           select new SpecOperation(member.Key.ToUpperInvariant(), path.Key, member.Value!.AsObject(), path.Value!.AsObject()),
+    ];
+
+    /// <summary>Follows a local <c>$ref</c> (<c>#/components/…</c>); null when it does not resolve.</summary>
+    public static JsonNode? Resolve(JsonObject document, string reference)
+    {
+        if (!reference.StartsWith("#/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        JsonNode? node = document;
+        foreach (var segment in reference[2..].Split('/'))
+        {
+            node = node is JsonObject obj && obj.TryGetPropertyValue(segment.Replace("~1", "/").Replace("~0", "~"), out var next) ? next : null;
+        }
+        return node;
+    }
+
+    /// <summary>The node itself, or what its <c>$ref</c> points to.</summary>
+    public static JsonObject Deref(JsonObject document, JsonNode node) =>
+        node is JsonObject obj && obj["$ref"] is JsonValue r ? (JsonObject)Resolve(document, (string)r!)! : (JsonObject)node;
+
+    public static IEnumerable<JsonNode> Descendants(JsonNode node)
+    {
+        yield return node;
+        var children = node switch
+        {
+            JsonObject obj => obj.Select(p => p.Value),
+            JsonArray array => array,
+            _ => [],
+        };
+        foreach (var child in children.OfType<JsonNode>())
+        {
+            foreach (var descendant in Descendants(child))
+            {
+                yield return descendant;
+            }
+        }
+    }
+}

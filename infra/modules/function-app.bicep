@@ -1,0 +1,145 @@
+// The Function App on the Flex Consumption plan (Linux, .NET isolated 10). It runs as the
+// user-assigned identity: the host's storage (AzureWebJobsStorage), the deployment package and
+// the catalog's tables are all reached with that identity's tokens, never with account keys.
+
+@description('Azure region of the resources.')
+param location string
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Name of the Function App (its host name is <name>.azurewebsites.net).')
+param functionAppName string
+
+@description('Resource id of the user-assigned managed identity the app runs as.')
+param identityId string
+
+@description('Client id of that identity (AZURE_CLIENT_ID, AzureWebJobsStorage__clientId).')
+param identityClientId string
+
+@description('Name of the storage account the Functions host uses (AzureWebJobsStorage).')
+param hostStorageAccountName string
+
+@description('URL of the blob container that holds the deployment package.')
+param deploymentContainerUrl string
+
+@description('Table endpoint of the catalog (Table Storage or Cosmos DB for Table).')
+param catalogTableServiceUri string
+
+@description('Application Insights connection string (telemetry is sent with the identity; local auth is off).')
+param applicationInsightsConnectionString string
+
+@description('Settings of the app itself (Auth__*, Catalog__*, RateLimit__*, Maintenance__*), added to the platform ones. Secure: Catalog__PagingKey is among them.')
+@secure()
+param appSettings object
+
+@description('Most instances the plan scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Memory of each instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+param tags object = {}
+
+param serviceTags object = {}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+var platformSettings = {
+  AzureWebJobsStorage__accountName: hostStorageAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AZURE_CLIENT_ID: identityClientId
+  CatalogStorage__tableServiceUri: catalogTableServiceUri
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: functionAppName
+  location: location
+  tags: union(tags, serviceTags)
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientAffinityEnabled: false
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      appSettings: [
+        for setting in items(union(appSettings, platformSettings)): {
+          name: setting.key
+          value: string(setting.value)
+        }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+// Basic-auth publishing (FTP, SCM with user name and password) off: deploy with Entra ID only.
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = functionApp.name
+output defaultHostName string = functionApp.properties.defaultHostName
+output planId string = plan.id
