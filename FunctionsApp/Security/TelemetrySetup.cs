@@ -23,7 +23,7 @@ public static class TelemetrySetup
 
         builder.Services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()
-            .UseAzureMonitorExporter();
+            .UseAzureMonitorExporter(o => o.Credential = new Azure.Identity.DefaultAzureCredential());
         return builder;
     }
 }

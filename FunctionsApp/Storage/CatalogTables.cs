@@ -59,9 +59,10 @@ public sealed class CatalogTables(TableServiceClient service, CatalogStorageOpti
             {
                 await service.CreateTableIfNotExistsAsync(name);
             }
-            catch (RequestFailedException e) when (e.Status == 409)
+            catch (RequestFailedException e) when (e.Status is 409 or 403)
             {
-                // Created by a concurrent instance.
+                // 409: created by a concurrent instance. 403: the identity may use but not create tables
+                // (Cosmos DB for Table data-plane RBAC); in Azure the tables come from Bicep.
             }
         }
         return true;
