@@ -40,12 +40,15 @@ public static class AccessPolicy
         ["GetStaleReport"] = CatalogRole.Reader,
         ["GetDanglingReport"] = CatalogRole.Reader,
         ["GetQualityTrendReport"] = CatalogRole.Reader,
+        ["GetQuality"] = CatalogRole.Reader,
+        ["ValidateDocument"] = CatalogRole.Reader,
 
         ["CreateComponent"] = CatalogRole.Writer,
         ["PutComponent"] = CatalogRole.Writer,
         ["PatchComponent"] = CatalogRole.Writer,
         ["DeleteComponent"] = CatalogRole.Writer,
         ["RestoreComponent"] = CatalogRole.Writer,
+        ["ImportDocuments"] = CatalogRole.Writer,
 
         ["CreateApiKey"] = CatalogRole.Admin,
         ["ListApiKeys"] = CatalogRole.Admin,
