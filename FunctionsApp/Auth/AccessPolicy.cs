@@ -26,6 +26,7 @@ public static class AccessPolicy
     public static IReadOnlyDictionary<string, CatalogRole> RequiredRoles { get; } = new Dictionary<string, CatalogRole>(StringComparer.Ordinal)
     {
         ["Health"] = CatalogRole.None,
+        ["Ping"] = CatalogRole.None,
         ["GetTemplate"] = CatalogRole.None,
         ["GetOpenApi"] = CatalogRole.None,
 

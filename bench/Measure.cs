@@ -1,0 +1,58 @@
+using System.Diagnostics;
+
+namespace Bench;
+
+/// <summary>Latency samples and their summary.</summary>
+internal sealed record Latency(int Count, double P50, double P95, double P99, double Mean, int Errors)
+{
+    public static Latency From(IReadOnlyList<double> samples, int errors)
+    {
+        if (samples.Count == 0) return new(0, double.NaN, double.NaN, double.NaN, double.NaN, errors);
+        var sorted = samples.Order().ToArray();
+        double At(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return new(sorted.Length, At(0.50), At(0.95), At(0.99), sorted.Average(), errors);
+    }
+}
+
+internal static class Measure
+{
+    /// <summary>Runs <paramref name="call"/> sequentially: warm-up first, then <paramref name="count"/> timed calls (ms).</summary>
+    public static async Task<Latency> SequentialAsync(int count, Func<int, Task<bool>> call, int warmup = 30)
+    {
+        for (var i = 0; i < warmup; i++) await call(i);
+        var samples = new List<double>(count);
+        var errors = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var ok = await call(i);
+            samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            if (!ok) errors++;
+        }
+        return Latency.From(samples, errors);
+    }
+
+    /// <summary><paramref name="clients"/> concurrent loops for <paramref name="duration"/>: latency and requests per second.</summary>
+    public static async Task<(Latency Latency, double PerSecond)> ConcurrentAsync(int clients, TimeSpan duration, Func<int, int, Task<bool>> call)
+    {
+        var samples = new List<double>[clients];
+        var errors = new int[clients];
+        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
+        {
+            samples[client] = [];
+            for (var i = 0; Stopwatch.GetTimestamp() < deadline; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                bool ok;
+                try { ok = await call(client, i); }
+                catch (HttpRequestException) { ok = false; }
+                samples[client].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                if (!ok) errors[client]++;
+            }
+        })));
+        var all = samples.SelectMany(s => s).ToList();
+        return (Latency.From(all, errors.Sum()), all.Count / watch.Elapsed.TotalSeconds);
+    }
+}

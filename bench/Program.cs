@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Bench;
+using DevHost;
+using DevHost.Tokens;
+
+// dotnet run -c Release --project bench -- [--quick]
+var quick = !args.Contains("--full");
+var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+    .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
+var report = new Report(quick ? "quick" : "full", configuration);
+var total = Stopwatch.StartNew();
+void Progress(string step) => Console.WriteLine($"[{total.Elapsed:mm\\:ss}] {step}");
+
+// 1. In process (BenchmarkDotNet): Markdown parse + render of a 50 KB document vs Markdig's parse.
+Progress("Markdown parse + render (BenchmarkDotNet, in process)");
+var job = Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(quick ? 5 : 15).WithInvocationCount(quick ? 16 : 64).WithUnrollFactor(1);
+var summary = BenchmarkRunner.Run<MarkdownBenchmarks>(ManualConfig.CreateEmpty().AddJob(job).AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance)
+    .AddLogger(BenchmarkDotNet.Loggers.NullLogger.Instance).WithOptions(ConfigOptions.DisableOptimizationsValidator));
+double MedianMs(string method) => summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method).ResultStatistics!.Median / 1e6;
+var parseRender = MedianMs(nameof(MarkdownBenchmarks.ParseAndRender));
+var markdig = MedianMs(nameof(MarkdownBenchmarks.MarkdigParse));
+report.Add("markdown", $"parse+render {MarkdownBenchmarks.Bytes / 1024} KB doc", parseRender, "ms", floor: markdig, floorName: "Markdig parse", extra: $"{1000 / parseRender:0} docs/s");
+
+// 2. Storage the app and the floors share.
+Progress("Starting Azurite and the dev hosts");
+await using var azurite = await AzuriteProcess.StartAsync(dataDirectory: null);
+var storage = new Dictionary<string, string> { ["CatalogStorage"] = azurite.ConnectionString };
+var coldStart = Stopwatch.StartNew();
+await using var host = await DevHostProcess.StartAsync(configuration, storage);
+report.Add("cold start", "dev host process start → first 200", host.FirstOkMs, "ms", target: 1500);
+report.Add("cold start", "worker start → functions loaded", host.FunctionsLoadedMs - host.WorkerStartedMs, "ms");
+await using var uncachedHost = await DevHostProcess.StartAsync(configuration, new Dictionary<string, string>(storage) { ["Catalog__CacheSeconds"] = "0" });
+
+var token = DevTokens.Create(new DevTokenRequest { Roles = ["Catalog.Admin"], Teams = [.. Synthetic.Teams], Subject = "bench" });
+foreach (var client in new[] { host.Client, uncachedHost.Client })
+{
+    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+}
+var http = host.Client;
+
+// 3. Import: 500, then up to the catalog size of this mode.
+var size = quick ? 10_000 : 100_000;
+Progress($"Importing {size:N0} documents");
+async Task<double> ImportAsync(int from, int count)
+{
+    var watch = Stopwatch.StartNew();
+    for (var start = from; start < from + count; start += 500)
+    {
+        var documents = Enumerable.Range(start, Math.Min(500, from + count - start)).Select(i => new { path = $"docs/{i}.md", markdown = Synthetic.Markdown(i, size) });
+        using var response = await http.PostAsync("api/import", new StringContent(JsonSerializer.Serialize(new { documents }), Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode || body.Contains("\"invalid\"", StringComparison.Ordinal) || body.Contains("\"forbidden\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"import failed: {(int)response.StatusCode} {body[..Math.Min(400, body.Length)]}");
+        }
+        if ((start - from) % 5000 == 0) Progress($"  imported {start - from + 500:N0}/{count:N0}");
+    }
+    return count / watch.Elapsed.TotalSeconds;
+}
+var import500 = await ImportAsync(0, 500);
+report.Add("import", "500 documents", import500, "docs/s", target: 250, higherIsBetter: true);
+var importRest = await ImportAsync(500, size - 500);
+report.Add("import", $"{size - 500:N0} more documents (catalog growing to {size:N0})", importRest, "docs/s", target: 250, higherIsBetter: true, extra: $"worker RSS {host.WorkerRssMiB():0} MiB");
+
+// 4. GET of a document: cached, uncached, and the floors.
+Progress("GET latency and floors");
+var name = Synthetic.Name(1);
+var table = new TableClient(azurite.ConnectionString, "Components");
+async Task<bool> Ok(HttpClient client, string path)
+{
+    using var response = await client.GetAsync(path);
+    await response.Content.CopyToAsync(Stream.Null);
+    return response.IsSuccessStatusCode;
+}
+var n = quick ? 300 : 2000;
+var noop = await Measure.SequentialAsync(n, _ => Ok(http, "api/ping"));
+var cached = await Measure.SequentialAsync(n, _ => Ok(http, $"api/components/{name}"));
+var uncached = await Measure.SequentialAsync(n, _ => Ok(uncachedHost.Client, $"api/components/{name}"));
+var raw = await Measure.SequentialAsync(n, async _ => (await table.GetEntityAsync<TableEntity>(name, "head")).Value is not null);
+report.Add("GET", "no-op function through the dev host (floor)", noop.P50, "ms");
+report.Add("GET", "raw Azure.Data.Tables point read (floor)", raw.P50, "ms");
+report.Add("GET", "document, cached", cached.P50, "ms", floor: noop.P50, floorName: "no-op function", target: 1.2, targetIsRatio: true);
+report.Add("GET", "document, uncached", uncached.P50, "ms", floor: raw.P50 + noop.P50, floorName: "raw read + no-op", target: 1.5, targetIsRatio: true);
+
+// 5. PUT of a revision vs a raw transaction of the same rows.
+Progress("PUT latency and floor");
+var putName = Synthetic.Name(2);
+var markdown = Synthetic.Markdown(2, size);
+var etag = "*";
+var put = await Measure.SequentialAsync(quick ? 100 : 500, async i =>
+{
+    using var request = new HttpRequestMessage(HttpMethod.Put, $"api/components/{putName}")
+    {
+        Content = new StringContent(markdown.Replace("Known Issues: none", $"Known Issues: run {i}", StringComparison.Ordinal), Encoding.UTF8, "text/markdown"),
+    };
+    request.Headers.TryAddWithoutValidation("If-Match", etag);
+    using var response = await http.SendAsync(request);
+    etag = response.Headers.ETag?.ToString() ?? "*";
+    return response.StatusCode == HttpStatusCode.OK;
+}, warmup: 5);
+await table.UpsertEntityAsync(new TableEntity("raw-bench", "head") { ["Revision"] = 0 });
+var payload = new byte[4096];
+Random.Shared.NextBytes(payload);
+var rawRevision = 0;
+var rawPut = await Measure.SequentialAsync(quick ? 100 : 500, async _ =>
+{
+    var head = (await table.GetEntityAsync<TableEntity>("raw-bench", "head")).Value;
+    rawRevision++;
+    var actions = new List<TableTransactionAction>
+    {
+        new(TableTransactionActionType.Add, new TableEntity("raw-bench", $"r{rawRevision:D10}") { ["D0"] = payload, ["Kind"] = "revision" }),
+        new(TableTransactionActionType.UpdateReplace, new TableEntity("raw-bench", "head") { ["Revision"] = rawRevision }, head.ETag),
+    };
+    await table.SubmitTransactionAsync(actions);
+    return true;
+}, warmup: 5);
+report.Add("PUT", "raw read + transaction of the same rows (floor)", rawPut.P50, "ms");
+report.Add("PUT", "revision through the dev host", put.P50, "ms", floor: rawPut.P50 + noop.P50, floorName: "raw tx + no-op");
+
+// 6. Search and facets.
+Progress("Search and facets");
+var queries = new (string Label, string Path)[]
+{
+    ("filtered: owner (limit 50)", $"api/components?owner={Synthetic.Teams[3]}"),
+    ("filtered: owner + tag + lifecycle", $"api/components?owner={Synthetic.Teams[3]}&tag={Synthetic.Tags[3]}&lifecycle=production"),
+    ("full text: one word", $"api/components?q={Synthetic.Word(11)}"),
+    ("full text: two words", $"api/components?q={Synthetic.Word(11)}+{Synthetic.Word(12)}"),
+    ("facets: tag", "api/facets?field=tag"),
+    ("dependents of one component", $"api/components/{Synthetic.Name(5)}/dependents?transitive=true"),
+};
+foreach (var (label, path) in queries)
+{
+    var latency = await Measure.SequentialAsync(quick ? 200 : 1000, _ => Ok(http, path));
+    report.Add($"search @ {size / 1000}k", label, latency.P50, "ms", target: 20, extra: $"p95 {latency.P95:0.0} ms");
+}
+
+// 7. Mixed read/write workload at concurrency 1 and 16.
+Progress("Mixed workload");
+foreach (var clients in new[] { 1, 16 })
+{
+    var (latency, perSecond) = await Measure.ConcurrentAsync(clients, TimeSpan.FromSeconds(quick ? 6 : 30), async (client, i) =>
+    {
+        var pick = (client * 7919 + i * 104729) % 10;
+        if (pick < 8) return await Ok(http, $"api/components/{Synthetic.Name((client * 131 + i * 17) % size)}");
+        if (pick < 9) return await Ok(http, $"api/components?owner={Synthetic.Teams[i % Synthetic.Teams.Length]}&limit=20");
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"api/components/{Synthetic.Name(client + 10)}")
+        {
+            Content = new StringContent(Synthetic.Markdown(client + 10, size).Replace("Known Issues: none", $"Known Issues: {i}", StringComparison.Ordinal), Encoding.UTF8, "text/markdown"),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+        using var response = await http.SendAsync(request);
+        return response.IsSuccessStatusCode;
+    });
+    report.Add("mixed 80/10/10", $"concurrency {clients}: p50", latency.P50, "ms", extra: $"p99 {latency.P99:0.0} ms, {perSecond:0} req/s, errors {latency.Errors}", target: clients == 16 ? null : 20);
+    if (latency.Errors > 0) report.Failures.Add($"mixed workload at {clients}: {latency.Errors} errors");
+}
+
+report.Add("memory", $"worker RSS with {size:N0} documents indexed", host.WorkerRssMiB() ?? double.NaN, "MiB", target: 1024);
+Progress("Done");
+report.Print(total.Elapsed);
+await report.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", "latest.json"));
+return report.Failures.Count == 0 ? 0 : 1;
