@@ -131,6 +131,16 @@ public sealed class CredentialReaderTests
     }
 
     [TestMethod]
+    public void Read_LargeTrustedClientPrincipal_AcceptedUpToItsOwnLimit()
+    {
+        var large = new string('e', CredentialReader.MaxHeaderLength * 2);
+        var tooLarge = new string('e', CredentialReader.MaxClientPrincipalLength + 1);
+
+        Assert.AreEqual(large, CredentialReader.Read(Headers(("X-MS-CLIENT-PRINCIPAL", large)), trustClientPrincipal: true).Value);
+        Assert.AreEqual(HttpStatusCode.BadRequest, StatusOf(() => CredentialReader.Read(Headers(("X-MS-CLIENT-PRINCIPAL", tooLarge)), true)));
+    }
+
+    [TestMethod]
     public void ToString_NeverShowsTheSecret()
     {
         Assert.DoesNotContain("s3cret", new Credentials(CredentialKind.ApiKey, "s3cret").ToString());

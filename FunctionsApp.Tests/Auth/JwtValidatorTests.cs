@@ -6,6 +6,7 @@ using ComponentCatalog.Errors;
 using ComponentCatalog.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.IdentityModel.Tokens;
 
 namespace ComponentCatalog.Tests.Auth;
 
@@ -220,5 +221,37 @@ public sealed class JwtValidatorTests
             Assert.DoesNotContain(signature, text);
             Assert.DoesNotContain(token.Split('.')[1], text);
         }
+    }
+
+    [TestMethod]
+    public async Task Validate_KeyRotatedAtTheIssuer_RefreshesMetadataOnUnknownKid()
+    {
+        var rotating = new RotatingMetadata(_tokens);
+        var validator = new JwtValidator(_tokens.Options, Tokens.Environment("Production"), rotating, new FakeLogger<JwtValidator>(_logs));
+        var token = _tokens.Rs256(kid: "k2", signer: _tokens.OtherRsa);
+
+        var user = await validator.ValidateAsync(token);
+
+        Assert.IsNotNull(user);
+        Assert.AreEqual(1, rotating.Refreshes);
+    }
+
+    /// <summary>The issuer's metadata before (k1) and after (k1, k2) a key rotation; the new set is served once a refresh is asked for.</summary>
+    private sealed class RotatingMetadata(Tokens tokens) : BaseConfigurationManager
+    {
+        public int Refreshes { get; private set; }
+
+        public override Task<BaseConfiguration> GetBaseConfigurationAsync(CancellationToken cancel)
+        {
+            var configuration = new Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration { Issuer = Tokens.Issuer };
+            configuration.SigningKeys.Add(new RsaSecurityKey(tokens.Rsa.ExportParameters(false)) { KeyId = "k1" });
+            if (Refreshes > 0)
+            {
+                configuration.SigningKeys.Add(new RsaSecurityKey(tokens.OtherRsa.ExportParameters(false)) { KeyId = "k2" });
+            }
+            return Task.FromResult<BaseConfiguration>(configuration);
+        }
+
+        public override void RequestRefresh() => Refreshes++;
     }
 }

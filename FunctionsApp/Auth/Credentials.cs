@@ -31,10 +31,13 @@ public static class CredentialReader
     public const string ClientPrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
     public const int MaxHeaderLength = 8 * 1024;
 
+    /// <summary>The platform's principal header carries every claim of the sign-in (groups too): allow more.</summary>
+    public const int MaxClientPrincipalLength = 64 * 1024;
+
     public static Credentials Read(HttpHeadersCollection headers, bool trustClientPrincipal)
     {
-        var authorization = Single(headers, AuthorizationHeader);
-        var apiKey = Single(headers, ApiKeyHeader);
+        var authorization = Single(headers, AuthorizationHeader, MaxHeaderLength);
+        var apiKey = Single(headers, ApiKeyHeader, MaxHeaderLength);
         if (authorization is not null && apiKey is not null)
         {
             throw new ValidationException("credentials", "Send either an Authorization header or an X-Api-Key header, not both.");
@@ -52,7 +55,7 @@ public static class CredentialReader
                 : new Credentials(CredentialKind.ApiKey, apiKey);
         }
 
-        if (trustClientPrincipal && Single(headers, ClientPrincipalHeader) is { Length: > 0 } principal)
+        if (trustClientPrincipal && Single(headers, ClientPrincipalHeader, MaxClientPrincipalLength) is { Length: > 0 } principal)
         {
             return new Credentials(CredentialKind.ClientPrincipal, principal);
         }
@@ -60,7 +63,7 @@ public static class CredentialReader
         return Credentials.None;
     }
 
-    private static string? Single(HttpHeadersCollection headers, string name)
+    private static string? Single(HttpHeadersCollection headers, string name, int maxLength)
     {
         if (!headers.TryGetValues(name, out var values))
         {
@@ -73,8 +76,8 @@ public static class CredentialReader
             throw new ValidationException(name, $"Send the {name} header once, with one value.");
         }
 
-        return all[0].Length > MaxHeaderLength
-            ? throw new ValidationException(name, $"The {name} header is longer than {MaxHeaderLength} characters.")
+        return all[0].Length > maxLength
+            ? throw new ValidationException(name, $"The {name} header is longer than {maxLength} characters.")
             : all[0].Trim();
     }
 

@@ -11,11 +11,12 @@ namespace ComponentCatalog.Auth;
 public sealed class RequestLimitOptions
 {
     /// <summary>
-    /// Largest body any function accepts, by <c>Content-Length</c>, checked before the function runs. Each function
-    /// still applies its own (smaller) limit while reading; bodies without Content-Length are capped there.
+    /// Largest body any function accepts, by <c>Content-Length</c>, checked before the function runs; keep it at
+    /// least <c>Catalog__MaxImportBytes</c>. Each function still applies its own (smaller) limit while reading;
+    /// bodies without Content-Length are capped there.
     /// </summary>
     [Range(1024, 100L * 1024 * 1024)]
-    public long MaxRequestBytes { get; set; } = 32L * 1024 * 1024;
+    public long MaxRequestBytes { get; set; } = 64L * 1024 * 1024;
 }
 
 /// <summary>
