@@ -32,7 +32,7 @@ internal sealed partial class DevHostProcess : IAsyncDisposable
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { devHost, "--no-build", "--in-memory", "--port", $"{port}", "--configuration", configuration }) info.ArgumentList.Add(a);
         foreach (var (key, value) in environment) info.Environment[key] = value;
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["RateLimit__PermitsPerMinute"] = "100000000";
 
         var process = new Process { StartInfo = info };
         var host = new DevHostProcess(process, port);

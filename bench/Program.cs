@@ -87,6 +87,10 @@ var noop = await Measure.SequentialAsync(n, _ => Ok(http, "api/ping"));
 var cached = await Measure.SequentialAsync(n, _ => Ok(http, $"api/components/{name}"));
 var uncached = await Measure.SequentialAsync(n, _ => Ok(uncachedHost.Client, $"api/components/{name}"));
 var raw = await Measure.SequentialAsync(n, async _ => (await table.GetEntityAsync<TableEntity>(name, "head")).Value is not null);
+foreach (var (label, latency) in new[] { ("no-op", noop), ("cached GET", cached), ("uncached GET", uncached), ("raw read", raw) })
+{
+    if (latency.Errors > 0) report.Failures.Add($"{label}: {latency.Errors} errors");
+}
 report.Add("GET", "no-op function through the dev host (floor)", noop.P50, "ms");
 report.Add("GET", "raw Azure.Data.Tables point read (floor)", raw.P50, "ms");
 report.Add("GET", "document, cached", cached.P50, "ms", floor: noop.P50, floorName: "no-op function", target: 1.2, targetIsRatio: true);
@@ -124,6 +128,7 @@ var rawPut = await Measure.SequentialAsync(quick ? 100 : 500, async _ =>
     await table.SubmitTransactionAsync(actions);
     return true;
 }, warmup: 5);
+if (put.Errors > 0) report.Failures.Add($"PUT: {put.Errors} errors");
 report.Add("PUT", "raw read + transaction of the same rows (floor)", rawPut.P50, "ms");
 report.Add("PUT", "revision through the dev host", put.P50, "ms", floor: rawPut.P50 + noop.P50, floorName: "raw tx + no-op");
 
@@ -141,6 +146,7 @@ var queries = new (string Label, string Path)[]
 foreach (var (label, path) in queries)
 {
     var latency = await Measure.SequentialAsync(quick ? 200 : 1000, _ => Ok(http, path));
+    if (latency.Errors > 0) report.Failures.Add($"{label}: {latency.Errors} errors");
     report.Add($"search @ {size / 1000}k", label, latency.P50, "ms", target: 20, extra: $"p95 {latency.P95:0.0} ms");
 }
 
