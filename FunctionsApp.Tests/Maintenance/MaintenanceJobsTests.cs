@@ -151,7 +151,7 @@ public sealed class MaintenanceJobsTests
         Assert.AreEqual(1, outcome.Run!.Counts["purged"]);
         var expiredRows = await _sut.Tables.Components.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"expired"}")).ToListAsync();
         Assert.IsEmpty(expiredRows, "head, revisions and chunks gone");
-        Assert.IsFalse((await _sut.Tables.Summaries.GetEntityIfExistsAsync<TableEntity>("expired", "s")).HasValue, "derived row gone");
+        Assert.IsFalse((await _sut.Tables.Summaries.GetEntityIfExistsAsync<TableEntity>(IndexStore.SummaryKeys("expired").PartitionKey, "expired")).HasValue, "derived row gone");
         Assert.AreEqual("recent", (await _sut.Catalog.RestoreAsync("recent", Users.Payments)).Document.Name);
         Assert.AreEqual("live", (await _sut.Catalog.GetAsync("live")).Document.Name);
         var created = await _sut.Catalog.CreateAsync(Documents.Minimal("Expired"), Users.Payments);
@@ -193,7 +193,7 @@ public sealed class MaintenanceJobsTests
     public async Task ReconcileIndex_RebuildsMissingAndStaleSummaries()
     {
         await CreateAsync("Kept", "Lost");
-        await _sut.Tables.Summaries.DeleteEntityAsync("lost", "s");
+        await _sut.Tables.Summaries.DeleteEntityAsync(IndexStore.SummaryKeys("lost").PartitionKey, "lost");
         var fresh = TestStorage.NewSearch(_sut.Tables, _sut.Clock, _sut.Options);
         Assert.IsNull(await new IndexStore(_sut.Tables).GetAsync("lost"));
 

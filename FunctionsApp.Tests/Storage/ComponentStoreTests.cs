@@ -118,6 +118,53 @@ public sealed class ComponentStoreTests
         Assert.DoesNotContain("127.0.0.1", ProblemMapper.Map(error).Detail);
     }
 
+    [TestMethod]
+    public async Task ReadCurrent_SingleRowRevision_IsOnePointRead_MultiRowReadsItsRows()
+    {
+        var options = TestStorage.Options(TestStorage.NewPrefix());
+        var clientOptions = new TableClientOptions();
+        var counter = new CountingPolicy();
+        clientOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
+        var tables = new CatalogTables(new TableServiceClient(TestStorage.ConnectionString, clientOptions), options);
+        var store = new ComponentStore(tables);
+        var clock = new FakeTimeProvider();
+        var catalogOptions = new CatalogOptions { CacheSeconds = 0 };
+        var search = TestStorage.NewSearch(tables, clock, catalogOptions);
+        var catalog = new ComponentCatalog.Catalog.ComponentCatalog(
+            store, search, new ComponentCatalog.Quality.ComponentQuality(search, clock, catalogOptions), new MemoryCache(new MemoryCacheOptions { SizeLimit = 1 << 20 }),
+            clock, catalogOptions, Microsoft.Extensions.Logging.Abstractions.NullLogger<ComponentCatalog.Catalog.ComponentCatalog>.Instance);
+        await catalog.CreateAsync(Documents.Full(), Users.Payments);
+        await catalog.CreateAsync(Documents.Minimal("Big") with { Description = MixedText(256_000, seed: 1) }, Users.Payments);
+        await catalog.PutAsync("payments-api", Documents.Full() with { Description = "second revision" }, new("\"1\"", null), Users.Payments);
+
+        var before = counter.Count;
+        var small = await catalog.GetAsync("payments-api");
+        var smallRequests = counter.Count - before;
+        before = counter.Count;
+        var big = await catalog.GetAsync("big");
+        var bigRequests = counter.Count - before;
+
+        Assert.AreEqual("second revision", small.Document.Description);
+        Assert.AreEqual(1, smallRequests, "head carries the current content");
+        Assert.AreEqual(256_000, big.Document.Description!.Length);
+        Assert.AreEqual(3, bigRequests, "head, first row, chunk rows");
+        Assert.AreEqual(Documents.Full().Description, (await catalog.GetRevisionAsync("payments-api", 1)).Document.Description, "history intact");
+    }
+
+    private sealed class CountingPolicy : HttpPipelinePolicy
+    {
+        public int Count;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("async only");
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Interlocked.Increment(ref Count);
+            await ProcessNextAsync(message, pipeline);
+        }
+    }
+
     /// <summary>Lets the first transaction commit, then drops the connection so the SDK retries it.</summary>
     private sealed class FailAfterCommitPolicy : HttpPipelinePolicy
     {

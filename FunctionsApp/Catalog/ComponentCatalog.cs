@@ -37,13 +37,13 @@ public sealed partial class ComponentCatalog(
             return cached;
         }
 
-        var head = await store.GetHeadAsync(name, ct);
-        if (head is null || head.Deleted)
+        var (head, json) = await store.ReadCurrentAsync(name, ct);
+        if (head is null || head.Deleted || head.Purging)
         {
             throw NotFound(name);
         }
 
-        var stored = await ReadAsync(name, head.Revision, ct);
+        var stored = json is null ? await ReadAsync(name, head.Revision, ct) : ToStored(json, head.Revision);
         Remember(stored);
         return stored;
     }
@@ -151,7 +151,8 @@ public sealed partial class ComponentCatalog(
 
     /// <summary>
     /// One document of an import: created, updated, or unchanged when its content equals the current
-    /// revision (no new revision then). With <paramref name="dryRun"/> nothing is written.
+    /// revision (no new revision then). With <paramref name="dryRun"/> nothing is written. The derived
+    /// search rows are left to the caller, which writes them for the whole batch (<see cref="PublishManyAsync"/>).
     /// </summary>
     public async Task<(string Status, StoredDocument? Stored)> ImportAsync(ComponentDocument document, CatalogUser user, bool dryRun, CancellationToken ct = default)
     {
@@ -170,7 +171,7 @@ public sealed partial class ComponentCatalog(
             return (live is null ? "created" : "updated", null);
         }
 
-        var stored = await CommitAsync(name, document, head, user, ct);
+        var stored = await CommitAsync(name, document, head, user, ct, publish: false);
         return (live is null ? "created" : "updated", stored);
     }
 
@@ -252,7 +253,8 @@ public sealed partial class ComponentCatalog(
         return stored;
     }
 
-    private async Task<StoredDocument> CommitAsync(string name, ComponentDocument document, HeadState? previous, CatalogUser user, CancellationToken ct)
+    private async Task<StoredDocument> CommitAsync(
+        string name, ComponentDocument document, HeadState? previous, CatalogUser user, CancellationToken ct, bool publish = true)
     {
         var now = clock.GetUtcNow();
         var revision = (previous?.Revision ?? 0) + 1;
@@ -271,7 +273,10 @@ public sealed partial class ComponentCatalog(
         var head = await store.WriteRevisionAsync(write, previous, ct);
         var result = new StoredDocument(stored, head.ETag);
         Remember(result, write.ContentJson.Length);
-        await PublishAsync(name, await IndexEntryAsync(stored, ct), ct);
+        if (publish)
+        {
+            await PublishAsync(name, await IndexEntryAsync(stored, ct), ct);
+        }
         return result;
     }
 
@@ -312,6 +317,19 @@ public sealed partial class ComponentCatalog(
         }
     }
 
+    /// <summary>The derived rows of many committed documents at once; failures are logged like <see cref="PublishAsync"/>'s.</summary>
+    public async Task PublishManyAsync(IReadOnlyCollection<IndexEntry> entries, CancellationToken ct = default)
+    {
+        try
+        {
+            await search.PublishManyAsync([.. entries.Select(e => (e.Name, (IndexEntry?)e))], ct);
+        }
+        catch (StorageUnavailableException e)
+        {
+            LogPublishFailed(logger, e, $"{entries.Count} imported documents");
+        }
+    }
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Search rows of {Name} not updated; the rebuild job will repair them")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string name);
 
@@ -319,6 +337,11 @@ public sealed partial class ComponentCatalog(
     {
         var json = await store.ReadRevisionAsync(name, revision, ct)
                    ?? throw new NotFoundException($"Component '{name}' has no revision {revision}.");
+        return ToStored(json, revision);
+    }
+
+    private static StoredDocument ToStored(byte[] json, int revision)
+    {
         var document = JsonSerializer.Deserialize<ComponentDocument>(json, CatalogJson.Options)!;
         return new StoredDocument(document, Etags.ForRevision(revision)) { SizeBytes = json.Length };
     }

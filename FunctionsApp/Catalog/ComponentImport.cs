@@ -40,6 +40,7 @@ public sealed class ComponentImport(ComponentCatalog catalog, ComponentQuality q
         var names = parsed.Where(p => p.Errors is null && p.Name is not null).Select(p => p.Name!).ToHashSet(StringComparer.Ordinal);
 
         var results = new ImportResult[parsed.Length];
+        var written = new System.Collections.Concurrent.ConcurrentBag<Search.IndexEntry>();
         await Parallel.ForEachAsync(Enumerable.Range(0, parsed.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
         {
             var p = parsed[i];
@@ -59,6 +60,10 @@ public sealed class ComponentImport(ComponentCatalog catalog, ComponentQuality q
             {
                 var (status, stored) = await catalog.ImportAsync(p.Document, user, request.DryRun, token);
                 results[i] = new(p.Path, p.Name, status, report.Score, null, stored?.Document.Revision);
+                if (stored is not null)
+                {
+                    written.Add(Search.IndexEntry.From(stored.Document, report.Score));
+                }
             }
             catch (ValidationException e)
             {
@@ -73,6 +78,11 @@ public sealed class ComponentImport(ComponentCatalog catalog, ComponentQuality q
                 results[i] = new(p.Path, p.Name, "invalid", report.Score, Error("document", e.Message), null);
             }
         });
+
+        if (!written.IsEmpty)
+        {
+            await catalog.PublishManyAsync([.. written], ct);
+        }
         return results;
     }
 

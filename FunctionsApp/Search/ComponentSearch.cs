@@ -52,6 +52,17 @@ public sealed partial class ComponentSearch(
         else index.Upsert(entry);
     }
 
+    /// <summary>A bulk write's derived rows in few transactions (import), then this instance's index.</summary>
+    public async Task PublishManyAsync(IReadOnlyCollection<(string Name, IndexEntry? Entry)> items, CancellationToken ct = default)
+    {
+        await store.PublishManyAsync(items, clock.GetUtcNow(), ct);
+        foreach (var (name, entry) in items)
+        {
+            if (entry is null) index.Remove(name);
+            else index.Upsert(entry);
+        }
+    }
+
     /// <summary>Called by the purge job: the document is gone for good.</summary>
     public async Task ForgetAsync(string name, CancellationToken ct = default)
     {

@@ -25,13 +25,33 @@ public sealed class ComponentStore(CatalogTables tables)
     /// </summary>
     internal const int MaxCompressedBytes = 1_200_000;
 
+    private static readonly string[] HeadColumns =
+        ["PartitionKey", "RowKey", "Revision", "Deleted", "DeletedAt", "CreatedAt", "UpdatedAt", "UpdatedBy", "ContentHash", "ChunkRows", "WriteId", "Title", "Owner", "Purging"];
+
     private TableClient Table => tables.Components;
 
+    /// <summary>The head's metadata only (not the inline copy of the content): what writes and checks need.</summary>
     public async Task<HeadState?> GetHeadAsync(string name, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        var response = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(name, HeadKey, cancellationToken: ct));
+        var response = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(name, HeadKey, HeadColumns, ct));
         return response.HasValue ? ToHead(response.Value!) : null;
+    }
+
+    /// <summary>
+    /// The head and, when the current revision fits one row, its JSON from the head's inline copy: a read of
+    /// the current document in one round trip. The JSON is null when the revision must be read separately.
+    /// </summary>
+    public async Task<(HeadState? Head, byte[]? Json)> ReadCurrentAsync(string name, CancellationToken ct = default)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var response = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(name, HeadKey, cancellationToken: ct));
+        if (!response.HasValue)
+        {
+            return (null, null);
+        }
+        var row = response.Value!;
+        return (ToHead(row), row.GetBoolean("Inline") == true ? Decode([row]) : null);
     }
 
     /// <summary>The JSON of one revision, or null when there is no such revision.</summary>
@@ -95,7 +115,16 @@ public sealed class ComponentStore(CatalogTables tables)
             ["WriteId"] = writeId,
             ["Title"] = write.Title,
             ["Owner"] = write.Owner,
+            ["Inline"] = revisionRows.Count == 1,
         };
+        if (revisionRows.Count == 1)
+        {
+            // The current content twice (revision row and head) so a read of it is one point read.
+            foreach (var (key, value) in revisionRows[0].Where(p => p.Key.Length == 2 && p.Key[0] == 'D'))
+            {
+                head[key] = value;
+            }
+        }
 
         var actions = revisionRows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)).ToList();
         actions.Add(expected is null
@@ -203,7 +232,7 @@ public sealed class ComponentStore(CatalogTables tables)
         var heads = new List<HeadState>();
         await StorageErrors.GuardAsync(async () =>
         {
-            await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: HeadColumns, cancellationToken: ct))
             {
                 heads.Add(ToHead(row));
             }

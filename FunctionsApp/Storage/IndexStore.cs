@@ -9,27 +9,58 @@ namespace ComponentCatalog.Storage;
 
 /// <summary>
 /// The derived rows behind search and the graph (docs/adr/0005-search-index.md):
-/// <c>Summaries</c> holds one row per document (PK = name) with its <see cref="IndexEntry"/> as
+/// <c>Summaries</c> holds one row per document (PK = one of 16 shards of the name, RK = name) with its <see cref="IndexEntry"/> as
 /// gzip'd JSON; <c>Changes</c> is an append-only log (PK = UTC minute, RK = ticks.name) that other
 /// instances poll to stay current. Both are rebuildable from the documents.
 /// </summary>
 public sealed class IndexStore(CatalogTables tables)
 {
-    private const string SummaryKey = "s";
+    private const int Shards = 16;
 
-    public async Task PublishAsync(string name, IndexEntry? entry, DateTimeOffset at, CancellationToken ct = default)
+    /// <summary>Where a document's summary lives: sharded so a bulk write goes in transactions of 100.</summary>
+    internal static (string PartitionKey, string RowKey) SummaryKeys(string name)
+    {
+        var hash = 2166136261u;
+        foreach (var c in name) hash = (hash ^ c) * 16777619u;
+        return ("s" + (hash % Shards).ToString("x", CultureInfo.InvariantCulture), name);
+    }
+
+    public Task PublishAsync(string name, IndexEntry? entry, DateTimeOffset at, CancellationToken ct = default) =>
+        PublishManyAsync([(name, entry)], at, ct);
+
+    /// <summary>Summary rows and change rows for many documents, in as few transactions as the partitions allow.</summary>
+    public async Task PublishManyAsync(IReadOnlyCollection<(string Name, IndexEntry? Entry)> items, DateTimeOffset at, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        var row = new TableEntity(name, SummaryKey)
+        var summaries = items.Select(i =>
         {
-            ["Deleted"] = entry is null,
-            ["Revision"] = entry?.Revision ?? 0,
-            ["Data"] = entry is null ? null : Compress(JsonSerializer.SerializeToUtf8Bytes(entry, CatalogJson.Options)),
-        };
-        await StorageErrors.GuardAsync(() => tables.Summaries.UpsertEntityAsync(row, TableUpdateMode.Replace, ct));
+            var (pk, rk) = SummaryKeys(i.Name);
+            return new TableEntity(pk, rk)
+            {
+                ["Deleted"] = i.Entry is null,
+                ["Revision"] = i.Entry?.Revision ?? 0,
+                ["Data"] = i.Entry is null ? null : Compress(JsonSerializer.SerializeToUtf8Bytes(i.Entry, CatalogJson.Options)),
+            };
+        });
+        await UpsertAsync(tables.Summaries, summaries, ct);
+        await UpsertAsync(tables.Changes, items.Select(i => new TableEntity(Bucket(at), ChangeKey(at, i.Name)) { ["Name"] = i.Name }), ct);
+    }
 
-        var change = new TableEntity(Bucket(at), ChangeKey(at, name)) { ["Name"] = name };
-        await StorageErrors.GuardAsync(() => tables.Changes.UpsertEntityAsync(change, TableUpdateMode.Replace, ct));
+    private static async Task UpsertAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken ct)
+    {
+        foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var batch in partition.DistinctBy(r => r.RowKey).Chunk(100))
+            {
+                if (batch.Length == 1)
+                {
+                    await StorageErrors.GuardAsync(() => table.UpsertEntityAsync(batch[0], TableUpdateMode.Replace, ct));
+                    continue;
+                }
+                var actions = batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
+                await StorageErrors.GuardAsync(() => table.SubmitTransactionAsync(actions, ct));
+            }
+        }
     }
 
     /// <summary>Purge: the summary row goes too, and a change row tells other instances to drop it.</summary>
@@ -38,7 +69,8 @@ public sealed class IndexStore(CatalogTables tables)
         await tables.EnsureCreatedAsync(ct);
         try
         {
-            await StorageErrors.GuardAsync(() => tables.Summaries.DeleteEntityAsync(name, SummaryKey, Azure.ETag.All, ct));
+            var (pk, rk) = SummaryKeys(name);
+            await StorageErrors.GuardAsync(() => tables.Summaries.DeleteEntityAsync(pk, rk, Azure.ETag.All, ct));
         }
         catch (Azure.RequestFailedException e) when (e.Status == 404)
         {
@@ -50,7 +82,8 @@ public sealed class IndexStore(CatalogTables tables)
     public async Task<IndexEntry?> GetAsync(string name, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        var row = await StorageErrors.GuardAsync(() => tables.Summaries.GetEntityIfExistsAsync<TableEntity>(name, SummaryKey, cancellationToken: ct));
+        var (pk, rk) = SummaryKeys(name);
+        var row = await StorageErrors.GuardAsync(() => tables.Summaries.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: ct));
         return row.HasValue ? ToEntry(row.Value!) : null;
     }
 
