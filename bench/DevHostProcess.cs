@@ -10,6 +10,7 @@ internal sealed partial class DevHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _tail = new();
 
     private DevHostProcess(Process process, int port)
     {
@@ -32,7 +33,7 @@ internal sealed partial class DevHostProcess : IAsyncDisposable
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { devHost, "--no-build", "--in-memory", "--port", $"{port}", "--configuration", configuration }) info.ArgumentList.Add(a);
         foreach (var (key, value) in environment) info.Environment[key] = value;
-        info.Environment["RateLimit__PermitsPerMinute"] = "100000000";
+        info.Environment["RateLimit__PermitsPerMinute"] = "1000000";
 
         var process = new Process { StartInfo = info };
         var host = new DevHostProcess(process, port);
@@ -45,7 +46,7 @@ internal sealed partial class DevHostProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) throw new InvalidOperationException($"The dev host exited with {process.ExitCode} while starting.");
+            if (process.HasExited) throw new InvalidOperationException($"The dev host exited with {process.ExitCode} while starting:\n{string.Join('\n', host._tail)}");
             try
             {
                 using var response = await host.Client.GetAsync("api/health");
@@ -66,6 +67,8 @@ internal sealed partial class DevHostProcess : IAsyncDisposable
     private void Watch(string? line)
     {
         if (line is null) return;
+        _tail.Enqueue(line);
+        while (_tail.Count > 40) _tail.TryDequeue(out _);
         if (WorkerStarted().Match(line) is { Success: true } m)
         {
             WorkerStartedMs = _sinceStart.Elapsed.TotalMilliseconds;
