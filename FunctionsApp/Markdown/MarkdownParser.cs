@@ -87,12 +87,12 @@ internal sealed class MarkdownParser
                     if (info is null && current is null && !sawContent && h.Level == 1 && title is null)
                     {
                         title = heading;
-                        titleLine = f.DocumentLine(h.Line);
+                        titleLine = f.DocumentLine(f.FirstLine(h));
                         preambleFirst = next;
                     }
                     else if (info is not null || h.Level <= 2 || current is null || h.Level <= current.Level)
                     {
-                        sections.Add(new(info, heading, h.Level, h.Line, next));
+                        sections.Add(new(info, heading, h.Level, f.FirstLine(h), next));
                     }
                     continue;
                 }
@@ -320,12 +320,12 @@ internal sealed class MarkdownParser
                 Consume(consumed, item.First, item.Last);
                 var (head, tail) = SplitSeparator(item.Head);
                 var name = Canonical.Line(head);
-                var relationship = ItemProseField(SourceLines.JoinLines(tail, item.Rest), "relatedComponents.relationship");
                 if (name is null || PlaceholderDetector.IsPlaceholderText(name))
                 {
                     Placeholder("relatedComponents", $"Line {item.DocLine} is the template's example entry; name a real component.");
                     continue;
                 }
+                var relationship = ItemProseField(SourceLines.JoinLines(tail, item.Rest), "relatedComponents.relationship");
                 if (seen.TryGetValue(name, out var firstLine))
                 {
                     Duplicate("relatedComponents", $"'{name}' is listed twice (lines {firstLine} and {item.DocLine}); keep one entry.");
@@ -525,13 +525,13 @@ internal sealed class MarkdownParser
                 Consume(consumed, entry.First, entry.Last);
                 var (head, tail) = SplitSeparator(entry.Head);
                 var name = Canonical.Line(head);
-                var purpose = ItemProseField(SourceLines.JoinLines(tail, entry.Rest), label.Field + ".purpose");
                 if (name is null || PlaceholderDetector.IsPlaceholderText(name))
                 {
                     placeholders++;
                     Placeholder(label.Field, $"Line {entry.DocLine} is the template's example entry; list real ones or remove it.");
                     continue;
                 }
+                var purpose = ItemProseField(SourceLines.JoinLines(tail, entry.Rest), label.Field + ".purpose");
                 if (seen.TryGetValue(name, out var firstLine))
                 {
                     Duplicate(label.Field, $"'{name}' is listed twice (lines {firstLine} and {entry.DocLine}); keep one entry.");
@@ -679,12 +679,13 @@ internal sealed class MarkdownParser
 
         private static string HeadingText(Fragment f, HeadingBlock h)
         {
+            var first = f.FirstLine(h);
             if (h.IsSetext)
             {
-                var last = Math.Max(h.Line, f.LastLine(h) - 1);
-                return string.Join(' ', Enumerable.Range(h.Line, last - h.Line + 1).Select(i => f.Lines[i].Trim())).Trim();
+                var last = Math.Max(first, f.LastLine(h) - 1);
+                return string.Join(' ', Enumerable.Range(first, last - first + 1).Select(i => f.Lines[i].Trim())).Trim();
             }
-            var text = f.Lines[h.Line].TrimStart().TrimStart('#').Trim();
+            var text = f.Lines[first].TrimStart().TrimStart('#').Trim();
             var end = text.Length;
             while (end > 0 && text[end - 1] == '#')
             {
