@@ -423,7 +423,12 @@ internal sealed class MarkdownParser
                     var opening = f.Lines[first];
                     var indent = opening.Length - opening.TrimStart(' ').Length;
                     language = Canonical.Line(opening.TrimStart(' ')[Math.Min(fenced.OpeningFencedCharCount, opening.TrimStart(' ').Length)..]);
-                    var closed = fenced.ClosingFencedCharCount > 0 && last > first;
+                    var closed = fenced.ClosingFencedCharCount > 0;
+                    if (!closed)
+                    {
+                        last = Math.Min(f.Lines.Length - 1, first + fenced.Lines.Count);
+                        Consume(consumed, first, last);
+                    }
                     if (!closed)
                     {
                         Add(FindingRules.UnclosedFence, FindingSeverity.Warning, field,
