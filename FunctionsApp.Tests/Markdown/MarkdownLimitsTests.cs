@@ -125,4 +125,28 @@ public sealed class MarkdownLimitsTests
         Assert.IsTrue(result.HasErrors);
         Assert.AreEqual("X", result.Document.Title);
     }
+
+    [TestMethod]
+    [Timeout(60_000)]
+    public void Parse_DeeplyNestedYamlFlowCollections_IsRefused()
+    {
+        var yaml = "owner: " + new string('[', 16_000) + new string(']', 16_000);
+
+        var result = Template.Parse("---\n" + yaml + "\n---\n## Component Name\nX");
+
+        Assert.AreEqual("frontMatter", result.Findings.Single(f => f.Severity == FindingSeverity.Error).Section);
+        Assert.AreEqual("X", result.Document.Title);
+    }
+
+    [TestMethod]
+    [Timeout(60_000)]
+    public void Parse_DeeplyNestedYamlBlockSequences_IsRefused()
+    {
+        var yaml = "tags:\n" + string.Concat(Enumerable.Range(0, 2_000).Select(i => new string(' ', 2 * i + 2) + "-\n")) + "  x";
+
+        var result = Template.Parse("---\n" + yaml + "\n---\n## Component Name\nX");
+
+        Assert.IsTrue(result.HasErrors);
+        Assert.AreEqual("X", result.Document.Title);
+    }
 }

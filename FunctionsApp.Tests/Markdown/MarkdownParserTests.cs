@@ -308,4 +308,32 @@ public sealed class MarkdownParserTests
 
         Assert.AreEqual("src/we`ird.py", d.FileLocation);
     }
+
+    [TestMethod]
+    public void Parse_FrontMatterDuplicateKeyAndAlias_ReportsBoth()
+    {
+        var result = Parse("---", "owner: a", "owner: b", "name: &n x", "tags: *n", "---", "## Component Name", "X");
+
+        var errors = result.Findings.Where(f => f.Severity == FindingSeverity.Error).Select(f => f.Section).Order(StringComparer.Ordinal);
+        Assert.AreEqual("frontMatter.owner|frontMatter.tags", string.Join("|", errors));
+        Assert.AreEqual("a", result.Document.Owner);
+        Assert.AreEqual("x", result.Document.Name);
+    }
+
+    [TestMethod]
+    public void Parse_FrontMatterTagsAsCommaSeparatedString_ReadsList()
+    {
+        var d = Parse("---", "tags: billing, core", "lifecycle: ~", "---").Document;
+
+        Assert.AreEqual("billing|core", string.Join("|", d.Tags!));
+        Assert.IsNull(d.Lifecycle);
+    }
+
+    [TestMethod]
+    public void Parse_FrontMatterNotAMapping_ReportsError()
+    {
+        var result = Parse("---", "- a", "- b", "---", "## Component Name", "X");
+
+        Assert.AreEqual("frontMatter", result.Findings.Single(f => f.Severity == FindingSeverity.Error).Section);
+    }
 }

@@ -41,8 +41,9 @@ internal sealed class Fragment
         {
             return new Fragment(text, Markdig.Markdown.Parse(text, pipeline), baseLine);
         }
-        catch (ArgumentException e) when (e.Message.Contains("nested", StringComparison.OrdinalIgnoreCase))
+        catch (ArgumentException)
         {
+            // Markdig refuses input nested past MaximumNestingDepth with an ArgumentException.
             throw new MarkdownTooDeepException();
         }
     }
