@@ -63,6 +63,67 @@ public sealed class MarkdownRoundTripTests
         }
     }
 
+    [TestMethod]
+    public void RoundTrip_MutatedMarkdown_ParsesToAFixedPoint()
+    {
+        for (var seed = 0; seed < Documents; seed++)
+        {
+            var random = new Random(seed);
+            var markdown = Mutate(Template.Render(new DocumentGenerator(seed).Next()), random);
+
+            var first = Template.Parse(markdown);
+            var rendered = Template.Render(first.Document);
+            var second = Template.Parse(rendered);
+
+            AssertSame(first.Document, second.Document, $"seed {seed}\n--- mutated ---\n{markdown}\n--- rendered ---\n{rendered}");
+            Assert.AreEqual(rendered, Template.Render(second.Document), $"seed {seed}");
+            Assert.IsFalse(second.HasErrors, $"seed {seed}: {string.Join("; ", second.Findings)}");
+        }
+    }
+
+    /// <summary>What people do to a document: heading levels and case, bullets, order, blank lines, CRLF, lost lines.</summary>
+    private static string Mutate(string markdown, Random random)
+    {
+        var lines = markdown.Split('\n').ToList();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            switch (random.Next(12))
+            {
+                case 0 when line.StartsWith("## ", StringComparison.Ordinal):
+                    lines[i] = (random.Next(2) == 0 ? "### " : "# ") + line[3..].ToUpperInvariant();
+                    break;
+                case 1 when line.StartsWith("- ", StringComparison.Ordinal) || line.StartsWith("  - ", StringComparison.Ordinal):
+                    lines[i] = line.Replace("- ", random.Next(2) == 0 ? "* " : "+ ", StringComparison.Ordinal);
+                    break;
+                case 2:
+                    lines.Insert(i, string.Empty);
+                    i++;
+                    break;
+                case 3 when random.Next(4) == 0:
+                    lines.RemoveAt(i);
+                    i--;
+                    break;
+                case 4:
+                    lines[i] = line + "   ";
+                    break;
+                case 5 when line.StartsWith("- ", StringComparison.Ordinal):
+                    lines[i] = "-   " + line[2..];
+                    break;
+            }
+        }
+
+        var text = string.Join('\n', lines);
+        var sections = text.Split("\n## ").ToList();
+        if (sections.Count > 3 && random.Next(2) == 0)
+        {
+            var head = sections[0];
+            var rest = sections.Skip(1).OrderBy(_ => random.Next()).ToList();
+            text = head + string.Concat(rest.Select(r => "\n## " + r));
+        }
+        return random.Next(3) == 0 ? text.Replace("\n", "\r\n", StringComparison.Ordinal) : text;
+    }
+
     internal static void AssertSame(ComponentDocument expected, ComponentDocument actual, string message)
     {
         var expectedJson = JsonSerializer.Serialize(expected, JsonOptions);

@@ -31,8 +31,16 @@ public static class Canonical
         return text.Length == 0 ? null : text;
     }
 
-    /// <summary>The value of a list item (a purpose, a label's text): prose that also starts without whitespace.</summary>
-    public static string? ItemProse(string? value) => Prose(value)?.TrimStart() is { Length: > 0 } text ? text : null;
+    /// <summary>The value of a list item (a purpose, a label's text): prose that also starts without whitespace and whose first line (written after the label) has no trailing whitespace.</summary>
+    public static string? ItemProse(string? value)
+    {
+        if (Prose(value)?.TrimStart() is not { Length: > 0 } text)
+        {
+            return null;
+        }
+        var newline = text.IndexOf('\n', StringComparison.Ordinal);
+        return newline < 0 ? text : text[..newline].TrimEnd() + text[newline..];
+    }
 
     /// <summary>An extra section's body: <c>\n</c> endings and no blank lines before or after; otherwise verbatim.</summary>
     public static string ExtraBody(string? value) => value is null ? string.Empty : TrimBlankLines(Newlines(value));
