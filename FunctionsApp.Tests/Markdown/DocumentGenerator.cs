@@ -31,6 +31,7 @@ internal sealed class DocumentGenerator(int seed)
         ["Deployment", "Runbook 🚀", "Glossary", "Änderungen", "FAQ", "Operational Notes", "On-call", "Metrics & Alerts", "Migration Plan"];
 
     private readonly Random _random = new(seed);
+    private int _unique;
 
     public ComponentDocument Next() => new()
     {
@@ -51,7 +52,7 @@ internal sealed class DocumentGenerator(int seed)
             Endpoints = Maybe(() => List(1, 4, () => new ApiEndpoint
             {
                 Method = Methods[_random.Next(Methods.Length)],
-                Route = $"/{Word("orders")}/{{id}}/{_random.Next(1000)}",
+                Route = $"/{Word("orders")}/{{id}}/{_random.Next(1000)}-{_unique++}",
                 Description = Maybe(ItemProse),
             })),
             Text = Maybe(Prose, 0.4),
@@ -66,7 +67,7 @@ internal sealed class DocumentGenerator(int seed)
         Performance = Maybe(() => Section(new PerformanceSection { QueryOptimization = Maybe(ItemProse), CachingStrategy = Maybe(ItemProse), AsyncOperations = Maybe(ItemProse), Text = Maybe(Prose, 0.3) })),
         Security = Maybe(() => Section(new SecuritySection { InputValidation = Maybe(ItemProse), DataSanitization = Maybe(ItemProse), RateLimiting = Maybe(ItemProse), Text = Maybe(Prose, 0.3) })),
         UsageExample = Maybe(Content),
-        RelatedComponents = Maybe(() => List(1, 4, () => new RelatedComponent($"component-{_random.Next(10_000)}", Maybe(ItemProse)))),
+        RelatedComponents = Maybe(() => List(1, 4, () => new RelatedComponent($"component-{_random.Next(10_000)}-{_unique++}", Maybe(ItemProse)))),
         RelatedComponentsText = Maybe(() => Phrase(3, 8) + "\n\n> " + Phrase(1, 3), 0.2),
         Notes = Maybe(() => Section(new NotesSection { ImplementationDetails = Maybe(ItemProse), KnownIssues = Maybe(ItemProse), FutureImprovements = Maybe(ItemProse), Text = Maybe(Prose, 0.2) })),
         ExtraSections = Maybe(() => ExtraHeadings.OrderBy(_ => _random.Next()).Take(_random.Next(1, 4))
@@ -121,7 +122,7 @@ internal sealed class DocumentGenerator(int seed)
     };
 
     private EquatableList<NamedItem> Named(int min, int max) =>
-        List(min, max, () => new NamedItem($"{Word("Lib")}-{_random.Next(100_000)}", Maybe(ItemProse, 0.7)));
+        List(min, max, () => new NamedItem($"{Word("Lib")}-{_random.Next(100_000)}-{_unique++}", Maybe(ItemProse, 0.7)));
 
     private EquatableList<T> List<T>(int min, int max, Func<T> make) =>
         Enumerable.Range(0, _random.Next(min, max + 1)).Select(_ => make()).ToEquatableList();

@@ -8,6 +8,7 @@ namespace ComponentCatalog.Tests.Markdown;
 public sealed class MarkdownRoundTripTests
 {
     private const int Documents = 400;
+    private const int Mutations = 2_000;
     private static readonly MarkdownTemplate Template = new();
 
     [TestMethod]
@@ -63,21 +64,29 @@ public sealed class MarkdownRoundTripTests
         }
     }
 
+    /// <summary>
+    /// Damaged, hand-edited Markdown (levels, bullets, order, lost lines — lost fence lines too) settles: after at most
+    /// two parse/render steps the document no longer changes and its Markdown is byte-for-byte stable. (One step
+    /// suffices for canonical and corpus documents; a bare label removed from between a list and an indented block
+    /// can take two, see docs/markdown-format.md.)
+    /// </summary>
     [TestMethod]
-    public void RoundTrip_MutatedMarkdown_ParsesToAFixedPoint()
+    public void RoundTrip_MutatedMarkdown_ReachesAFixedPoint()
     {
-        for (var seed = 0; seed < Documents; seed++)
+        for (var seed = 0; seed < Mutations; seed++)
         {
             var random = new Random(seed);
             var markdown = Mutate(Template.Render(new DocumentGenerator(seed).Next()), random);
 
-            var first = Template.Parse(markdown);
-            var rendered = Template.Render(first.Document);
-            var second = Template.Parse(rendered);
+            var first = Template.Parse(markdown).Document;
+            var second = Template.Parse(Template.Render(first)).Document;
+            var settled = first == second ? second : Template.Parse(Template.Render(second)).Document;
+            var rendered = Template.Render(settled);
+            var again = Template.Parse(rendered);
 
-            AssertSame(first.Document, second.Document, $"seed {seed}\n--- mutated ---\n{markdown}\n--- rendered ---\n{rendered}");
-            Assert.AreEqual(rendered, Template.Render(second.Document), $"seed {seed}");
-            Assert.IsFalse(second.HasErrors, $"seed {seed}: {string.Join("; ", second.Findings)}");
+            AssertSame(settled, again.Document, $"seed {seed}\n--- mutated ---\n{markdown}\n--- rendered ---\n{rendered}");
+            Assert.AreEqual(rendered, Template.Render(again.Document), $"seed {seed}");
+            Assert.IsFalse(again.HasErrors, $"seed {seed}: {string.Join("; ", again.Findings)}");
         }
     }
 
