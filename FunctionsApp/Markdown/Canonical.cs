@@ -4,7 +4,7 @@ namespace ComponentCatalog.Markdown;
 /// The canonical forms of a document's strings (docs/markdown-format.md): what the parser produces and
 /// the renderer expects, so that <c>parse(render(d)) == d</c> for every canonical <c>d</c>.
 /// </summary>
-public static class Canonical
+internal static class Canonical
 {
     /// <summary>Line endings as <c>\n</c>; a lone <c>\r</c> counts as a line ending too.</summary>
     public static string Newlines(string text) =>
