@@ -137,14 +137,14 @@ public sealed class MarkdownHttpTests
 
         Assert.AreEqual(HttpStatusCode.OK, response.StatusCode);
         Assert.AreEqual("text/markdown; charset=utf-8", response.Header("Content-Type"));
-        var shipped = File.ReadAllBytes(Path.Combine(DevHost.RepoPaths.Root, "FunctionsApp", "Markdown", "component-doc-template.md"));
+        var shipped = File.ReadAllBytes(Path.Combine(global::DevHost.RepoPaths.Root, "FunctionsApp", "Markdown", "component-doc-template.md"));
         Assert.IsTrue(shipped.AsSpan().SequenceEqual(response.BodyBytes), "the body is the template file, byte for byte");
     }
 
     [TestMethod]
     public void EmbeddedTemplate_IsTheSharedTemplate()
     {
-        var shared = Path.Combine(DevHost.RepoPaths.Root, "..", "shared", "template", "component-doc-template.md");
+        var shared = Path.Combine(global::DevHost.RepoPaths.Root, "..", "shared", "template", "component-doc-template.md");
         if (!File.Exists(shared))
         {
             Assert.Inconclusive("The shared template is not next to this checkout.");
