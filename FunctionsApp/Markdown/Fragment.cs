@@ -41,8 +41,9 @@ internal sealed class Fragment
         {
             return new Fragment(text, Markdig.Markdown.Parse(text, pipeline), baseLine);
         }
-        catch (ArgumentException e) when (e.Message.Contains("nested", StringComparison.OrdinalIgnoreCase))
+        catch (ArgumentException)
         {
+            // Markdig refuses input nested past MaximumNestingDepth with an ArgumentException.
             throw new MarkdownTooDeepException();
         }
     }
@@ -54,17 +55,18 @@ internal sealed class Fragment
         return index >= 0 ? index : ~index - 1;
     }
 
-    public int FirstLine(Block block) => block.Line;
+    /// <summary>The first line of a block (for a setext heading, its text, not its underline).</summary>
+    public int FirstLine(Block block) => block.Span.Start >= 0 && block.Span.End >= block.Span.Start ? Math.Min(block.Line, LineOf(block.Span.Start)) : block.Line;
 
     /// <summary>The last line of a block, trailing blank lines excluded.</summary>
     public int LastLine(Block block)
     {
         var last = block.Span.End >= block.Span.Start ? LineOf(block.Span.End) : block.Line;
-        while (last > block.Line && string.IsNullOrWhiteSpace(Lines[last]))
+        while (last > FirstLine(block) && string.IsNullOrWhiteSpace(Lines[last]))
         {
             last--;
         }
-        return Math.Max(last, block.Line);
+        return Math.Max(last, FirstLine(block));
     }
 
     public string Join(int first, int last) =>

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ComponentCatalog.Model;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace ComponentCatalog.Markdown;
 
@@ -15,6 +15,7 @@ namespace ComponentCatalog.Markdown;
 internal static partial class FrontMatter
 {
     public const int MaxLength = 16 * 1024;
+    private const int MaxDepth = 16;
     private static readonly string[] ServerSet = ["revision", "createdAt", "updatedAt", "updatedBy"];
 
     /// <summary>Splits <c>---\n…\n---</c> off the start of <paramref name="text"/>; null YAML when there is none.</summary>
@@ -52,51 +53,53 @@ internal static partial class FrontMatter
             Error("frontMatter", $"The front matter is longer than {MaxLength} characters.");
             return document;
         }
-        if (yaml.Trim().Length == 0)
-        {
-            return document;
-        }
 
-        YamlMappingNode root;
+        List<(string Key, Value Value)> entries;
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            if (stream.Documents.Count == 0)
-            {
-                return document;
-            }
-            if (stream.Documents[0].RootNode is not YamlMappingNode mapping)
-            {
-                Error("frontMatter", "The front matter must be a YAML mapping of keys to values (owner: payments).");
-                return document;
-            }
-            root = mapping;
+            entries = ReadMapping(new Parser(new StringReader(yaml)));
         }
-        catch (Exception e) when (e is YamlException or ArgumentException)
+        catch (YamlException e)
         {
             Error("frontMatter", $"The front matter is not valid YAML: {FirstLine(e.Message)}");
             return document;
         }
-
-        foreach (var (keyNode, value) in root.Children)
+        if (entries.Count == 1 && entries[0].Key.Length == 0)
         {
-            var key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
+            Error("frontMatter", entries[0].Value.Problem ?? "The front matter must be a YAML mapping of keys to values (owner: payments).");
+            return document;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, value) in entries)
+        {
             var field = $"frontMatter.{key}";
+            if (!seen.Add(key))
+            {
+                Error(field, "The key appears twice; keep one.");
+                continue;
+            }
+            if (value.Problem is not null && key is "name" or "owner" or "tags" or "lifecycle" or "reviewedAt")
+            {
+                Error(field, value.Problem);
+                continue;
+            }
             switch (key)
             {
                 case "name":
-                    document = document with { Name = Scalar(value, field, Error) };
+                    document = document with { Name = Single(value, field, Error) };
                     break;
                 case "owner":
-                    document = document with { Owner = Scalar(value, field, Error) };
+                    document = document with { Owner = Single(value, field, Error) };
                     break;
                 case "tags":
-                    document = document with { Tags = Tags(value, field, Error) };
+                    var tags = value.Items ?? (value.Scalar is { } list
+                        ? [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
+                        : []);
+                    document = document with { Tags = tags.Count > 0 ? tags.ToEquatableList() : null };
                     break;
                 case "lifecycle":
-                    var lifecycle = Scalar(value, field, Error);
-                    if (lifecycle is null)
+                    if (Single(value, field, Error) is not { } lifecycle)
                     {
                         break;
                     }
@@ -110,8 +113,7 @@ internal static partial class FrontMatter
                     }
                     break;
                 case "reviewedAt":
-                    var reviewed = Scalar(value, field, Error);
-                    if (reviewed is null)
+                    if (Single(value, field, Error) is not { } reviewed)
                     {
                         break;
                     }
@@ -132,6 +134,112 @@ internal static partial class FrontMatter
             }
         }
         return document;
+    }
+
+    /// <summary>A front matter value: one scalar (null when YAML null), a flat list of scalars, or a problem.</summary>
+    private sealed record Value(string? Scalar, List<string>? Items, string? Problem);
+
+    /// <summary>
+    /// Reads the top-level mapping from YAML events. The event parser is a state machine, so deep nesting cannot
+    /// exhaust the stack; nesting is refused past <see cref="MaxDepth"/> and aliases are never expanded.
+    /// A single entry with an empty key means "not a mapping".
+    /// </summary>
+    private static List<(string Key, Value Value)> ReadMapping(IParser parser)
+    {
+        var entries = new List<(string, Value)>();
+        parser.Consume<StreamStart>();
+        if (parser.TryConsume<StreamEnd>(out _))
+        {
+            return entries;
+        }
+        parser.Consume<DocumentStart>();
+        if (parser.TryConsume<Scalar>(out var only))
+        {
+            if (only.Value.Length > 0)
+            {
+                entries.Add((string.Empty, new Value(null, null, null)));
+            }
+            return entries;
+        }
+        if (!parser.TryConsume<MappingStart>(out _))
+        {
+            entries.Add((string.Empty, new Value(null, null, null)));
+            return entries;
+        }
+        while (!parser.TryConsume<MappingEnd>(out _))
+        {
+            if (!parser.TryConsume<Scalar>(out var key))
+            {
+                Skip(parser);
+                Skip(parser);
+                entries.Add((string.Empty, new Value(null, null, "Front matter keys must be plain words (owner: payments).")));
+                return entries;
+            }
+            entries.Add((key.Value, ReadValue(parser)));
+        }
+        return entries;
+    }
+
+    private static Value ReadValue(IParser parser)
+    {
+        if (parser.TryConsume<Scalar>(out var scalar))
+        {
+            return new Value(IsNull(scalar) ? null : scalar.Value, null, null);
+        }
+        if (parser.TryConsume<AnchorAlias>(out _))
+        {
+            return new Value(null, null, "YAML aliases are not supported here; write the value.");
+        }
+        if (parser.TryConsume<SequenceStart>(out _))
+        {
+            var items = new List<string>();
+            string? problem = null;
+            while (!parser.TryConsume<SequenceEnd>(out _))
+            {
+                if (parser.TryConsume<Scalar>(out var item))
+                {
+                    if (!IsNull(item))
+                    {
+                        items.Add(item.Value);
+                    }
+                    continue;
+                }
+                Skip(parser);
+                problem = "Must be a flat list of values: [billing, core].";
+            }
+            return new Value(null, items, problem);
+        }
+        Skip(parser);
+        return new Value(null, null, "Must be a single value or a list of values.");
+    }
+
+    /// <summary>Skips one node and everything nested in it.</summary>
+    private static void Skip(IParser parser)
+    {
+        var depth = 0;
+        do
+        {
+            var next = parser.Consume<ParsingEvent>();
+            depth += next.NestingIncrease;
+            if (depth > MaxDepth)
+            {
+                throw new YamlException(next.Start, next.End, "The front matter nests too deeply.");
+            }
+        }
+        while (depth > 0);
+    }
+
+    private static bool IsNull(Scalar scalar) =>
+        scalar.Style == ScalarStyle.Plain && scalar.Value is "" or "~" or "null" or "Null" or "NULL";
+
+    private static string? Single(Value value, string field, Action<string, string> error)
+    {
+        if (value.Items is not null)
+        {
+            error(field, "Must be a single value.");
+            return null;
+        }
+        return value.Scalar;
     }
 
     public static void Write(StringBuilder output, ComponentDocument d)
@@ -169,45 +277,6 @@ internal static partial class FrontMatter
         value.Offset == TimeSpan.Zero && value.TimeOfDay == TimeSpan.Zero
             ? value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
             : value.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
-
-    private static string? Scalar(YamlNode node, string field, Action<string, string> error)
-    {
-        if (node is not YamlScalarNode scalar)
-        {
-            error(field, "Must be a single value.");
-            return null;
-        }
-        if (scalar.Style == ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL")
-        {
-            return null;
-        }
-        return scalar.Value;
-    }
-
-    private static EquatableList<string>? Tags(YamlNode node, string field, Action<string, string> error)
-    {
-        switch (node)
-        {
-            case YamlSequenceNode sequence:
-                var tags = new List<string>();
-                foreach (var item in sequence.Children)
-                {
-                    if (Scalar(item, field, error) is { } tag)
-                    {
-                        tags.Add(tag);
-                    }
-                }
-                return tags.Count == 0 ? null : tags.ToEquatableList();
-            case YamlScalarNode:
-                var single = Scalar(node, field, error);
-                return single is null
-                    ? null
-                    : single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToEquatableList();
-            default:
-                error(field, "Must be a list of tags: [billing, core].");
-                return null;
-        }
-    }
 
     private static string Quote(string value) =>
         PlainScalar().IsMatch(value) && value is not ("null" or "Null" or "NULL" or "~")

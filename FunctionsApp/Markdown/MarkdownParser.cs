@@ -87,12 +87,12 @@ internal sealed class MarkdownParser
                     if (info is null && current is null && !sawContent && h.Level == 1 && title is null)
                     {
                         title = heading;
-                        titleLine = f.DocumentLine(h.Line);
+                        titleLine = f.DocumentLine(f.FirstLine(h));
                         preambleFirst = next;
                     }
                     else if (info is not null || h.Level <= 2 || current is null || h.Level <= current.Level)
                     {
-                        sections.Add(new(info, heading, h.Level, h.Line, next));
+                        sections.Add(new(info, heading, h.Level, f.FirstLine(h), next));
                     }
                     continue;
                 }
@@ -149,7 +149,8 @@ internal sealed class MarkdownParser
             }
 
             var preambleLast = sections.Count > 0 ? sections[0].HeadingLine - 1 : f.Lines.Length - 1;
-            if (ProseField(f.Join(preambleFirst, preambleLast), "description") is { } preamble)
+            var preambleText = f.Join(preambleFirst, preambleLast);
+            if (preambleText.Trim().Length > 0 && ProseField(Whole(Fragment.Parse(preambleText, pipeline, f.DocumentLine(preambleFirst)), "description"), "description") is { } preamble)
             {
                 document = document with { Description = JoinProse(preamble, document.Description) };
                 Add(FindingRules.Moved, FindingSeverity.Info, "description",
@@ -161,9 +162,9 @@ internal sealed class MarkdownParser
 
         private ComponentDocument Apply(SectionKind kind, Fragment f, ComponentDocument d) => kind switch
         {
-            SectionKind.ComponentName => d with { Title = Canonical.Line(ProseField(f.Text, "title")) },
-            SectionKind.FileLocation => d with { FileLocation = FileLocation(f.Text) },
-            SectionKind.Description => d with { Description = ProseField(f.Text, "description") },
+            SectionKind.ComponentName => d with { Title = Canonical.Line(ProseField(Whole(f, "title"), "title")) },
+            SectionKind.FileLocation => d with { FileLocation = FileLocation(Whole(f, "fileLocation") ?? string.Empty) },
+            SectionKind.Description => d with { Description = ProseField(Whole(f, "description"), "description") },
             SectionKind.Dependencies => d with { Dependencies = Dependencies(f) },
             SectionKind.ClassStructure => d with { ClassStructure = Content(f, "classStructure") },
             SectionKind.DataModels => d with { DataModels = Content(f, "dataModels") },
@@ -320,12 +321,12 @@ internal sealed class MarkdownParser
                 Consume(consumed, item.First, item.Last);
                 var (head, tail) = SplitSeparator(item.Head);
                 var name = Canonical.Line(head);
-                var relationship = ItemProseField(SourceLines.JoinLines(tail, item.Rest), "relatedComponents.relationship");
                 if (name is null || PlaceholderDetector.IsPlaceholderText(name))
                 {
                     Placeholder("relatedComponents", $"Line {item.DocLine} is the template's example entry; name a real component.");
                     continue;
                 }
+                var relationship = ItemProseField(SourceLines.JoinLines(tail, item.Rest), "relatedComponents.relationship");
                 if (seen.TryGetValue(name, out var firstLine))
                 {
                     Duplicate("relatedComponents", $"'{name}' is listed twice (lines {firstLine} and {item.DocLine}); keep one entry.");
@@ -337,7 +338,7 @@ internal sealed class MarkdownParser
             return d with
             {
                 RelatedComponents = related.Count > 0 ? related.ToEquatableList() : null,
-                RelatedComponentsText = ProseField(Unconsumed(f, consumed), "relatedComponentsText"),
+                RelatedComponentsText = ProseField(Unconsumed(f, consumed, "relatedComponentsText"), "relatedComponentsText"),
             };
         }
 
@@ -382,7 +383,7 @@ internal sealed class MarkdownParser
             {
                 Endpoints = endpoints.Count > 0 ? endpoints.ToEquatableList() : null,
                 Code = code.Count > 0 ? code.ToEquatableList() : null,
-                Text = ProseField(Unconsumed(f, consumed), "apiEndpoints.text"),
+                Text = ProseField(Unconsumed(f, consumed, "apiEndpoints.text"), "apiEndpoints.text"),
             };
             return section == new ApiEndpointsSection() ? null : section;
         }
@@ -393,7 +394,7 @@ internal sealed class MarkdownParser
             var code = ExtractCode(f, consumed, field + ".code");
             var section = new ContentSection
             {
-                Text = ProseField(Unconsumed(f, consumed), field + ".text"),
+                Text = ProseField(Unconsumed(f, consumed, field + ".text"), field + ".text"),
                 Code = code.Count > 0 ? code.ToEquatableList() : null,
             };
             return section == new ContentSection() ? null : section;
@@ -423,7 +424,12 @@ internal sealed class MarkdownParser
                     var opening = f.Lines[first];
                     var indent = opening.Length - opening.TrimStart(' ').Length;
                     language = Canonical.Line(opening.TrimStart(' ')[Math.Min(fenced.OpeningFencedCharCount, opening.TrimStart(' ').Length)..]);
-                    var closed = fenced.ClosingFencedCharCount > 0 && last > first;
+                    var closed = fenced.ClosingFencedCharCount > 0;
+                    if (!closed)
+                    {
+                        last = Math.Min(f.Lines.Length - 1, first + fenced.Lines.Count);
+                        Consume(consumed, first, last);
+                    }
                     if (!closed)
                     {
                         Add(FindingRules.UnclosedFence, FindingSeverity.Warning, field,
@@ -478,7 +484,7 @@ internal sealed class MarkdownParser
                     break;
                 }
             }
-            return (values, Unconsumed(f, consumed));
+            return (values, Unconsumed(f, consumed, labels[0].Field[..labels[0].Field.IndexOf('.')] + ".text"));
         }
 
         private string? LabelledText(Dictionary<LabelInfo, Item> values, LabelInfo label)
@@ -525,13 +531,13 @@ internal sealed class MarkdownParser
                 Consume(consumed, entry.First, entry.Last);
                 var (head, tail) = SplitSeparator(entry.Head);
                 var name = Canonical.Line(head);
-                var purpose = ItemProseField(SourceLines.JoinLines(tail, entry.Rest), label.Field + ".purpose");
                 if (name is null || PlaceholderDetector.IsPlaceholderText(name))
                 {
                     placeholders++;
                     Placeholder(label.Field, $"Line {entry.DocLine} is the template's example entry; list real ones or remove it.");
                     continue;
                 }
+                var purpose = ItemProseField(SourceLines.JoinLines(tail, entry.Rest), label.Field + ".purpose");
                 if (seen.TryGetValue(name, out var firstLine))
                 {
                     Duplicate(label.Field, $"'{name}' is listed twice (lines {firstLine} and {entry.DocLine}); keep one entry.");
@@ -540,7 +546,7 @@ internal sealed class MarkdownParser
                 seen[name] = entry.DocLine;
                 list.Add(new(name, purpose));
             }
-            var leftover = Unconsumed(f, consumed);
+            var leftover = Unconsumed(f, consumed, label.Field);
             if (list.Count == 0 && leftover is null && placeholders == 0)
             {
                 Bare(label, item);
@@ -584,8 +590,13 @@ internal sealed class MarkdownParser
             }
         }
 
-        /// <summary>The lines not consumed, as runs of prose separated by one blank line.</summary>
-        private static string? Unconsumed(Fragment f, bool[] consumed)
+        private string? Whole(Fragment f, string field) => Unconsumed(f, new bool[f.Lines.Length], field);
+
+        /// <summary>
+        /// The lines not consumed, as runs of prose separated by one blank line. A code fence or HTML block left open
+        /// at the end is closed (and reported), so that rendered elsewhere it cannot swallow what follows.
+        /// </summary>
+        private string? Unconsumed(Fragment f, bool[] consumed, string field)
         {
             var runs = new List<string>();
             var start = -1;
@@ -605,7 +616,55 @@ internal sealed class MarkdownParser
                     start = -1;
                 }
             }
-            return runs.Count == 0 ? null : string.Join("\n\n", runs);
+            if (runs.Count == 0)
+            {
+                return null;
+            }
+
+            var text = string.Join("\n\n", runs);
+            if (f.Document.LastChild is { } last && !consumed[f.FirstLine(last)] && Terminator(f, last) is { } terminator)
+            {
+                Add(FindingRules.UnclosedFence, FindingSeverity.Warning, field,
+                    $"The block opened on line {f.DocumentLine(f.FirstLine(last))} is never closed; '{terminator}' was added to close it.");
+                text += "\n" + terminator;
+            }
+            return text;
+        }
+
+        /// <summary>What closes a block left open at the end of a fragment (which would run to the end of any document), or null.</summary>
+        private static string? Terminator(Fragment f, Block block)
+        {
+            if (block is FencedCodeBlock { ClosingFencedCharCount: 0 } fenced)
+            {
+                return new string(fenced.FencedChar, Math.Max(3, fenced.OpeningFencedCharCount));
+            }
+            if (block is not HtmlBlock html)
+            {
+                return null;
+            }
+            var lastLine = f.Lines[f.LastLine(block)];
+            var (closing, ends) = html.Type switch
+            {
+                HtmlBlockType.ScriptPreOrStyle => (OpenTag(f.Lines[f.FirstLine(block)]), new[] { "</script>", "</pre>", "</style>", "</textarea>" }),
+                HtmlBlockType.Comment => ("-->", new[] { "-->" }),
+                HtmlBlockType.ProcessingInstruction => ("?>", new[] { "?>" }),
+                HtmlBlockType.DocumentType => (">", new[] { ">" }),
+                HtmlBlockType.CData => ("]]>", new[] { "]]>" }),
+                _ => (null, Array.Empty<string>()),
+            };
+            return closing is not null && !ends.Any(e => lastLine.Contains(e, StringComparison.OrdinalIgnoreCase)) ? closing : null;
+        }
+
+        private static string OpenTag(string line)
+        {
+            foreach (var tag in new[] { "script", "pre", "style", "textarea" })
+            {
+                if (line.TrimStart().StartsWith("<" + tag, StringComparison.OrdinalIgnoreCase))
+                {
+                    return $"</{tag}>";
+                }
+            }
+            return "</pre>";
         }
 
         private static void Consume(bool[] consumed, int first, int last)
@@ -679,12 +738,13 @@ internal sealed class MarkdownParser
 
         private static string HeadingText(Fragment f, HeadingBlock h)
         {
+            var first = f.FirstLine(h);
             if (h.IsSetext)
             {
-                var last = Math.Max(h.Line, f.LastLine(h) - 1);
-                return string.Join(' ', Enumerable.Range(h.Line, last - h.Line + 1).Select(i => f.Lines[i].Trim())).Trim();
+                var last = Math.Max(first, f.LastLine(h) - 1);
+                return string.Join(' ', Enumerable.Range(first, last - first + 1).Select(i => f.Lines[i].Trim())).Trim();
             }
-            var text = f.Lines[h.Line].TrimStart().TrimStart('#').Trim();
+            var text = f.Lines[first].TrimStart().TrimStart('#').Trim();
             var end = text.Length;
             while (end > 0 && text[end - 1] == '#')
             {

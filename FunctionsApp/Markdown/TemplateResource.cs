@@ -3,7 +3,7 @@ using System.Reflection;
 namespace ComponentCatalog.Markdown;
 
 /// <summary>The blank template (shared/template/component-doc-template.md), embedded in the assembly.</summary>
-public static class TemplateResource
+internal static class TemplateResource
 {
     private const string ResourceName = "ComponentCatalog.Markdown.component-doc-template.md";
 
