@@ -11,13 +11,6 @@ using Microsoft.Extensions.Logging;
 
 namespace ComponentCatalog.Catalog;
 
-/// <summary>A document as stored, with the ETag of its revision.</summary>
-public sealed record StoredDocument(ComponentDocument Document, string ETag)
-{
-    /// <summary>Size of the stored JSON; what the cache charges for the entry.</summary>
-    internal long SizeBytes { get; init; }
-}
-
 /// <summary>
 /// The component documents: create, read, replace, patch, soft delete, restore, history.
 /// Reads go through a short-lived per-instance cache (docs/adr/0002-caching.md); writes on this
@@ -271,10 +264,11 @@ public sealed partial class ComponentCatalog(
             name, revision, JsonSerializer.SerializeToUtf8Bytes(stored, CatalogJson.Options), hash,
             stored.CreatedAt.Value, now, user.Id, stored.Title, stored.Owner);
         var head = await store.WriteRevisionAsync(write, previous, ct);
-        var result = new StoredDocument(stored, head.ETag);
-        Remember(result, write.ContentJson.Length);
+        var result = new StoredDocument(stored, head.ETag, write.ContentJson);
         if (publish)
         {
+            // Bulk writes (import) neither fill the cache nor publish one by one.
+            Remember(result);
             await PublishAsync(name, await IndexEntryAsync(stored, ct), ct);
         }
         return result;
@@ -342,11 +336,10 @@ public sealed partial class ComponentCatalog(
 
     private static StoredDocument ToStored(byte[] json, int revision)
     {
-        var document = JsonSerializer.Deserialize<ComponentDocument>(json, CatalogJson.Options)!;
-        return new StoredDocument(document, Etags.ForRevision(revision)) { SizeBytes = json.Length };
+        return StoredDocument.FromJson(json, Etags.ForRevision(revision));
     }
 
-    private void Remember(StoredDocument stored, long? sizeBytes = null)
+    private void Remember(StoredDocument stored)
     {
         if (options.CacheSeconds <= 0)
         {
@@ -355,7 +348,7 @@ public sealed partial class ComponentCatalog(
         cache.Set(CacheKey(stored.Document.Name!), stored, new MemoryCacheEntryOptions
         {
             AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(options.CacheSeconds),
-            Size = 1024 + 2 * (sizeBytes ?? stored.SizeBytes),
+            Size = 1024 + 3L * stored.Json.Length,
         });
     }
 

@@ -14,7 +14,7 @@ public static class DocumentResponses
         var format = Negotiation.Choose(request.Headers.TryGetValues("Accept", out var values) ? string.Join(", ", values) : null);
         var response = format == DocumentFormat.Markdown
             ? await request.TextAsync(markdown.Render(stored.Document), MarkdownTemplate.ContentType, status, stored.ETag)
-            : await request.JsonAsync(stored.Document, status, stored.ETag);
+            : await request.BytesAsync(stored.Json, Responses.Json, status, stored.ETag);
         response.Headers.Add("Vary", "Accept");
         return response;
     }

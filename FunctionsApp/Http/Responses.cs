@@ -13,22 +13,17 @@ public static class Responses
     public const string Json = "application/json; charset=utf-8";
     public const string ProblemJson = "application/problem+json; charset=utf-8";
 
-    public static async Task<HttpResponseData> JsonAsync<T>(
-        this HttpRequestData request, T body, HttpStatusCode status = HttpStatusCode.OK, string? etag = null)
-    {
-        var response = request.CreateResponse(status);
-        if (etag is not null)
-        {
-            response.Headers.TryAddWithoutValidation("ETag", etag);
-            response.Headers.TryAddWithoutValidation("Cache-Control", "private, no-cache");
-        }
-        response.Headers.Add("Content-Type", Json);
-        await response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(body, CatalogJson.Options));
-        return response;
-    }
+    public static Task<HttpResponseData> JsonAsync<T>(
+        this HttpRequestData request, T body, HttpStatusCode status = HttpStatusCode.OK, string? etag = null) =>
+        request.BytesAsync(JsonSerializer.SerializeToUtf8Bytes(body, CatalogJson.Options), Json, status, etag);
 
-    public static async Task<HttpResponseData> TextAsync(
-        this HttpRequestData request, string body, string contentType, HttpStatusCode status = HttpStatusCode.OK, string? etag = null)
+    public static Task<HttpResponseData> TextAsync(
+        this HttpRequestData request, string body, string contentType, HttpStatusCode status = HttpStatusCode.OK, string? etag = null) =>
+        request.BytesAsync(System.Text.Encoding.UTF8.GetBytes(body), contentType, status, etag);
+
+    /// <summary>A body already encoded; reads carry their ETag with <c>Cache-Control: private, no-cache</c>.</summary>
+    public static async Task<HttpResponseData> BytesAsync(
+        this HttpRequestData request, byte[] body, string contentType, HttpStatusCode status = HttpStatusCode.OK, string? etag = null)
     {
         var response = request.CreateResponse(status);
         if (etag is not null)
@@ -37,7 +32,7 @@ public static class Responses
             response.Headers.TryAddWithoutValidation("Cache-Control", "private, no-cache");
         }
         response.Headers.Add("Content-Type", contentType);
-        await response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(body));
+        await response.Body.WriteAsync(body);
         return response;
     }
 

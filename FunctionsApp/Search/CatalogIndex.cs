@@ -13,6 +13,7 @@ public sealed class CatalogIndex
     private const double K1 = 1.2;
     private const double B = 0.75;
     private const int SortSetThreshold = 20_000;
+    private static readonly IReadOnlyDictionary<string, float> NoTerms = new Dictionary<string, float>();
 
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly List<IndexEntry?> _entries = [];
@@ -23,8 +24,13 @@ public sealed class CatalogIndex
     private readonly Dictionary<string, HashSet<int>> _byLibrary = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> _byLifecycle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> _incoming = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<int>> _postings = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _documentFrequency = new(StringComparer.Ordinal);
+    // Words are numbered once; each entry keeps its words as sorted ids with weights (8 bytes a word),
+    // and each word keeps the ids of the entries that had it (removed ones are skipped, then compacted).
+    private readonly Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
+    private readonly List<List<int>> _postings = [];
+    private readonly List<int> _documentFrequency = [];
+    private readonly List<int[]?> _entryWords = [];
+    private readonly List<float[]?> _entryWeights = [];
     private double _totalLength;
     private int _staleSlots;
 
@@ -57,6 +63,26 @@ public sealed class CatalogIndex
             }
             RemoveLocked(entry.Name);
             var id = _entries.Count;
+            var words = new int[entry.Terms.Count];
+            var weights = new float[entry.Terms.Count];
+            var k = 0;
+            foreach (var (term, weight) in entry.Terms)
+            {
+                if (!_wordIds.TryGetValue(term, out var wordId))
+                {
+                    _wordIds[term] = wordId = _postings.Count;
+                    _postings.Add([]);
+                    _documentFrequency.Add(0);
+                }
+                words[k] = wordId;
+                weights[k++] = weight;
+                _postings[wordId].Add(id);
+                _documentFrequency[wordId]++;
+            }
+            Array.Sort(words, weights);
+            _entryWords.Add(words);
+            _entryWeights.Add(weights);
+            entry = entry with { Terms = NoTerms };
             _entries.Add(entry);
             _ids[entry.Name] = id;
             _names.Add(entry.Name);
@@ -65,12 +91,6 @@ public sealed class CatalogIndex
             foreach (var library in entry.Libraries) AddTo(_byLibrary, library, id);
             AddTo(_byLifecycle, entry.Lifecycle?.ToString(), id);
             foreach (var edge in entry.Edges) AddTo(_incoming, edge.To, id);
-            foreach (var term in entry.Terms.Keys)
-            {
-                if (!_postings.TryGetValue(term, out var list)) _postings[term] = list = [];
-                list.Add(id);
-                _documentFrequency[term] = _documentFrequency.GetValueOrDefault(term) + 1;
-            }
             _totalLength += entry.Length;
         }
         finally { _lock.ExitWriteLock(); }
@@ -205,32 +225,36 @@ public sealed class CatalogIndex
 
     private SearchPage Ranked(string[] words, Func<int, bool> matches, SearchCursor? after, int limit)
     {
-        var lists = new List<(string Word, List<int> Ids)>();
+        var ids = new List<int>(words.Length);
         foreach (var word in words)
         {
-            if (!_postings.TryGetValue(word, out var ids) || _documentFrequency.GetValueOrDefault(word) == 0)
+            if (!_wordIds.TryGetValue(word, out var wordId) || _documentFrequency[wordId] == 0)
             {
                 return new SearchPage([], null, []);
             }
-            lists.Add((word, ids));
+            ids.Add(wordId);
         }
-        lists.Sort((a, b) => _documentFrequency[a.Word].CompareTo(_documentFrequency[b.Word]));
+        ids.Sort((a, b) => _documentFrequency[a].CompareTo(_documentFrequency[b]));
 
         var n = _names.Count;
         var averageLength = n == 0 ? 1 : Math.Max(1, _totalLength / n);
-        var idf = lists.Select(l => Math.Log(1 + (n - _documentFrequency[l.Word] + 0.5) / (_documentFrequency[l.Word] + 0.5))).ToArray();
+        var idf = ids.Select(w => Math.Log(1 + (n - _documentFrequency[w] + 0.5) / (_documentFrequency[w] + 0.5))).ToArray();
 
         var hits = new List<(double Rank, IndexEntry Entry)>();
         var seen = new HashSet<int>();
-        foreach (var id in lists[0].Ids)
+        foreach (var id in _postings[ids[0]])
         {
             var entry = _entries[id];
             if (entry is null || !seen.Add(id) || !matches(id)) continue;
+            var entryWords = _entryWords[id]!;
+            var entryWeights = _entryWeights[id]!;
             double rank = 0;
             var all = true;
-            for (var i = 0; i < lists.Count && all; i++)
+            for (var i = 0; i < ids.Count; i++)
             {
-                if (!entry.Terms.TryGetValue(lists[i].Word, out var tf)) { all = false; break; }
+                var at = Array.BinarySearch(entryWords, ids[i]);
+                if (at < 0) { all = false; break; }
+                var tf = entryWeights[at];
                 rank += idf[i] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * entry.Length / averageLength));
             }
             if (!all) continue;
@@ -261,13 +285,16 @@ public sealed class CatalogIndex
         foreach (var library in entry.Libraries) RemoveFrom(_byLibrary, library, id);
         RemoveFrom(_byLifecycle, entry.Lifecycle?.ToString(), id);
         foreach (var edge in entry.Edges) RemoveFrom(_incoming, edge.To, id);
-        foreach (var term in entry.Terms.Keys)
+        var words = _entryWords[id]!;
+        foreach (var wordId in words)
         {
-            if (--_documentFrequency[term] == 0) _documentFrequency.Remove(term);
+            _documentFrequency[wordId]--;
         }
+        _entryWords[id] = null;
+        _entryWeights[id] = null;
         _totalLength -= entry.Length;
-        _staleSlots += entry.Terms.Count;
-        if (_staleSlots > 1_000_000 && _staleSlots > _postings.Sum(p => p.Value.Count) / 2)
+        _staleSlots += words.Length;
+        if (_staleSlots > 1_000_000 && _staleSlots > _postings.Sum(p => p.Count) / 2)
         {
             Compact();
         }
@@ -276,10 +303,9 @@ public sealed class CatalogIndex
     /// <summary>Drops postings of removed entries (they are skipped, not deleted, on removal).</summary>
     private void Compact()
     {
-        foreach (var (term, ids) in _postings.ToList())
+        foreach (var ids in _postings)
         {
             ids.RemoveAll(id => _entries[id] is null);
-            if (ids.Count == 0) _postings.Remove(term);
         }
         _staleSlots = 0;
     }

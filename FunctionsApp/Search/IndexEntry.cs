@@ -31,13 +31,13 @@ public sealed record IndexEntry
 
     public IReadOnlyList<GraphEdge> Edges { get; init; } = [];
 
-    /// <summary>Word → weight (title counts 3, description 2, the rest 1), at most <see cref="MaxTerms"/> words.</summary>
+    /// <summary>Word → weight (title counts 3, description 2, the rest 1), at most <see cref="MaxTerms"/> words, the heaviest.</summary>
     public IReadOnlyDictionary<string, float> Terms { get; init; } = new Dictionary<string, float>();
 
     /// <summary>Sum of all weights before capping: the document's length for ranking.</summary>
     public float Length { get; init; }
 
-    public const int MaxTerms = 400;
+    public const int MaxTerms = 200;
 
     /// <summary>A related component or internal module is referenced by its catalog name (slug of the text).</summary>
     public static string ReferenceName(string reference) =>
