@@ -6,6 +6,8 @@ using ComponentCatalog.Storage;
 using DevHost;
 using Microsoft.Azure.Functions.Worker;
 
+using ComponentCatalog.Tests.Support;
+
 namespace ComponentCatalog.Tests.Infra;
 
 /// <summary>
@@ -245,7 +247,7 @@ public sealed partial class BicepTemplateTests
     /// <summary>Resources of a type anywhere in the template, nested module templates included.</summary>
     private static List<JsonObject> Resources(string type) =>
     [
-        .. Descendants(_template).OfType<JsonObject>()
+        .. JsonNodes.Descendants(_template).OfType<JsonObject>()
             .Where(o => (string?)(o["type"] as JsonValue) == type && o.ContainsKey("apiVersion")),
     ];
 
@@ -253,23 +255,6 @@ public sealed partial class BicepTemplateTests
         Resources("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == name);
 
     private static HashSet<string> PropertyNames(JsonNode node) =>
-        [.. Descendants(node).OfType<JsonObject>().SelectMany(o => o.Select(p => p.Key))];
+        [.. JsonNodes.Descendants(node).OfType<JsonObject>().SelectMany(o => o.Select(p => p.Key))];
 
-    private static IEnumerable<JsonNode> Descendants(JsonNode node)
-    {
-        yield return node;
-        var children = node switch
-        {
-            JsonObject obj => obj.Select(p => p.Value),
-            JsonArray array => array,
-            _ => [],
-        };
-        foreach (var child in children.OfType<JsonNode>())
-        {
-            foreach (var descendant in Descendants(child))
-            {
-                yield return descendant;
-            }
-        }
-    }
 }

@@ -5,6 +5,8 @@ using ComponentCatalog.Functions;
 using System.Text.RegularExpressions;
 using DevHost;
 
+using ComponentCatalog.Tests.Support;
+
 namespace ComponentCatalog.Tests.OpenApi;
 
 /// <summary>
@@ -140,7 +142,7 @@ public sealed partial class OpenApiDocumentTests
     [TestMethod]
     public void Document_EveryReference_Resolves()
     {
-        var references = OpenApiSpec.Descendants(Document).OfType<JsonObject>()
+        var references = JsonNodes.Descendants(Document).OfType<JsonObject>()
             .Where(o => o["$ref"] is JsonValue).Select(o => (string)o["$ref"]!).Distinct().ToList();
 
         var broken = references.Where(r => OpenApiSpec.Resolve(Document, r) is null).ToList();

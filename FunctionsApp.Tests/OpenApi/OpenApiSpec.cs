@@ -47,21 +47,4 @@ internal static class OpenApiSpec
     public static JsonObject Deref(JsonObject document, JsonNode node) =>
         node is JsonObject obj && obj["$ref"] is JsonValue r ? (JsonObject)Resolve(document, (string)r!)! : (JsonObject)node;
 
-    public static IEnumerable<JsonNode> Descendants(JsonNode node)
-    {
-        yield return node;
-        var children = node switch
-        {
-            JsonObject obj => obj.Select(p => p.Value),
-            JsonArray array => array,
-            _ => [],
-        };
-        foreach (var child in children.OfType<JsonNode>())
-        {
-            foreach (var descendant in Descendants(child))
-            {
-                yield return descendant;
-            }
-        }
-    }
 }

@@ -72,21 +72,12 @@ public sealed class ComponentStoreTests
     [TestMethod]
     public async Task Write_CommitThenFailThenRetry_IsOneRevision()
     {
-        var options = TestStorage.Options(TestStorage.NewPrefix());
         var clientOptions = new TableClientOptions();
         clientOptions.Retry.MaxRetries = 2;
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(10);
         var fault = new FailAfterCommitPolicy();
         clientOptions.AddPolicy(fault, HttpPipelinePosition.PerRetry);
-        var service = new TableServiceClient(TestStorage.ConnectionString, clientOptions);
-        var tables = new CatalogTables(service, options);
-        var store = new ComponentStore(tables);
-        var clock = new FakeTimeProvider();
-        var catalogOptions = new CatalogOptions { CacheSeconds = 0 };
-        var search = TestStorage.NewSearch(tables, clock, catalogOptions);
-        var catalog = new ComponentCatalog.Catalog.ComponentCatalog(
-            store, search, new ComponentCatalog.Quality.ComponentQuality(search, clock, catalogOptions), new MemoryCache(new MemoryCacheOptions { SizeLimit = 1 << 20 }),
-            clock, catalogOptions, Microsoft.Extensions.Logging.Abstractions.NullLogger<ComponentCatalog.Catalog.ComponentCatalog>.Instance);
+        var catalog = TestStorage.CreateCatalog(clientOptions: clientOptions).Catalog;
         await catalog.CreateAsync(Documents.Minimal(), Users.Payments);
         fault.Armed = true;
 
@@ -121,18 +112,10 @@ public sealed class ComponentStoreTests
     [TestMethod]
     public async Task ReadCurrent_SingleRowRevision_IsOnePointRead_MultiRowReadsItsRows()
     {
-        var options = TestStorage.Options(TestStorage.NewPrefix());
         var clientOptions = new TableClientOptions();
         var counter = new CountingPolicy();
         clientOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
-        var tables = new CatalogTables(new TableServiceClient(TestStorage.ConnectionString, clientOptions), options);
-        var store = new ComponentStore(tables);
-        var clock = new FakeTimeProvider();
-        var catalogOptions = new CatalogOptions { CacheSeconds = 0 };
-        var search = TestStorage.NewSearch(tables, clock, catalogOptions);
-        var catalog = new ComponentCatalog.Catalog.ComponentCatalog(
-            store, search, new ComponentCatalog.Quality.ComponentQuality(search, clock, catalogOptions), new MemoryCache(new MemoryCacheOptions { SizeLimit = 1 << 20 }),
-            clock, catalogOptions, Microsoft.Extensions.Logging.Abstractions.NullLogger<ComponentCatalog.Catalog.ComponentCatalog>.Instance);
+        var catalog = TestStorage.CreateCatalog(clientOptions: clientOptions).Catalog;
         await catalog.CreateAsync(Documents.Full(), Users.Payments);
         await catalog.CreateAsync(Documents.Minimal("Big") with { Description = MixedText(256_000, seed: 1) }, Users.Payments);
         await catalog.PutAsync("payments-api", Documents.Full() with { Description = "second revision" }, new("\"1\"", null), Users.Payments);

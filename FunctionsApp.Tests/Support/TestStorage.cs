@@ -40,11 +40,15 @@ public static class TestStorage
 
     public static TableServiceClient ServiceClient(CatalogStorageOptions options) => StorageSetup.CreateServiceClient(options);
 
-    /// <summary>A catalog over its own tables, with a controllable clock and caching off unless asked.</summary>
-    public static CatalogUnderTest CreateCatalog(int cacheSeconds = 0)
+    /// <summary>
+    /// A catalog over its own tables, with a controllable clock and caching off unless asked;
+    /// <paramref name="clientOptions"/> lets a test put policies (faults, counters) into the storage pipeline.
+    /// </summary>
+    public static CatalogUnderTest CreateCatalog(int cacheSeconds = 0, TableClientOptions? clientOptions = null)
     {
         var options = Options(NewPrefix());
-        var tables = new CatalogTables(ServiceClient(options), options);
+        var service = clientOptions is null ? ServiceClient(options) : new TableServiceClient(ConnectionString, clientOptions);
+        var tables = new CatalogTables(service, options);
         var store = new ComponentStore(tables);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
         var catalogOptions = new CatalogOptions { CacheSeconds = cacheSeconds };
@@ -54,7 +58,6 @@ public static class TestStorage
         var catalog = new ComponentCatalog.Catalog.ComponentCatalog(store, search, quality, cache, clock, catalogOptions, NullLogger<ComponentCatalog.Catalog.ComponentCatalog>.Instance);
         return new CatalogUnderTest(catalog, store, tables, clock, catalogOptions, search, quality);
     }
-
 
     /// <summary>A second instance's view of the same tables: its own index, its own clock.</summary>
     public static ComponentSearch NewSearch(CatalogTables tables, TimeProvider clock, CatalogOptions options) =>
