@@ -35,6 +35,7 @@ public static class AccessPolicy
         ["GetComponent"] = CatalogRole.Reader,
         ["ListRevisions"] = CatalogRole.Reader,
         ["GetRevision"] = CatalogRole.Reader,
+        ["DiffComponent"] = CatalogRole.Reader,
         ["GetComponentGraph"] = CatalogRole.Reader,
         ["GetDependents"] = CatalogRole.Reader,
         ["GetCatalogGraph"] = CatalogRole.Reader,

@@ -52,6 +52,27 @@ public sealed partial class ComponentCatalog(
         return await ReadAsync(name, revision, ct);
     }
 
+    /// <summary>
+    /// Two revisions to compare: <paramref name="to"/> defaults to the current one, <paramref name="from"/> to
+    /// the one before <paramref name="to"/>.
+    /// </summary>
+    public async Task<(StoredDocument From, StoredDocument To)> DiffAsync(string name, int? from, int? to, CancellationToken ct = default)
+    {
+        EnsureName(name);
+        var head = await store.GetHeadAsync(name, ct);
+        if (head is null || head.Deleted || head.Purging)
+        {
+            throw NotFound(name);
+        }
+        var newer = to ?? head.Revision;
+        var older = from ?? Math.Max(1, newer - 1);
+        if (older > newer)
+        {
+            throw new ValidationException("from", "'from' must not be after 'to'.");
+        }
+        return (await GetRevisionAsync(name, older, ct), await GetRevisionAsync(name, newer, ct));
+    }
+
     public async Task<IReadOnlyList<RevisionInfo>> ListRevisionsAsync(string name, CancellationToken ct = default)
     {
         EnsureName(name);

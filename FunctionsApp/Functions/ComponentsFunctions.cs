@@ -107,6 +107,20 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         return await DocumentResponses.WriteAsync(req, stored, markdown);
     }
 
+    [Function("DiffComponent")]
+    public async Task<HttpResponseData> Diff(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}/diff")] HttpRequestData req,
+        string name, FunctionContext context, CancellationToken ct)
+    {
+        context.GetUser();
+        var p = new QueryParameters(req.Query);
+        var to = p.IntOrNull("to", 1, int.MaxValue);
+        var from = p.IntOrNull("from", 1, int.MaxValue);
+        var (older, newer) = await catalog.DiffAsync(name, from, to, ct);
+        var sections = SectionDiff.Compare(older.Document, newer.Document);
+        return await req.JsonAsync(new { name, from = older.Document.Revision, to = newer.Document.Revision, sections });
+    }
+
     private static Preconditions Conditions(HttpRequestData req) => new(Header(req, "If-Match"), Header(req, "If-None-Match"));
 
     private static string? Header(HttpRequestData req, string name) =>
