@@ -110,7 +110,12 @@ public sealed partial class DevHostApp
             }
             if (!stopping.IsCancellationRequested)
             {
+                // Ctrl+C in a terminal signals the whole process group: the worker may leave a moment before our own stop fires.
                 await ((Task)worker.Exited).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None);
+            }
+            if (!stopping.IsCancellationRequested)
+            {
                 LogWorkerCrashed(logger, worker.Exited.IsCompleted ? worker.Exited.Result.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none: the stream closed");
                 exitCode = ExitCodes.WorkerCrashed;
             }
