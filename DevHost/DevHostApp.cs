@@ -123,6 +123,11 @@ public sealed partial class DevHostApp
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
+        catch (OperationCanceledException)
+        {
+            LogStartupFailed(logger, $"the worker did not complete the handshake within {HandshakeTimeout.TotalSeconds:0} s");
+            exitCode = ExitCodes.StartupFailed;
+        }
         catch (Exception exception) when (exception is WorkerStartupException or WorkerUnavailableException or InvalidOperationException or IOException or InvalidDataException or TimeoutException)
         {
             LogStartupFailed(logger, exception.Message);

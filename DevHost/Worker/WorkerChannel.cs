@@ -203,7 +203,7 @@ public sealed partial class WorkerChannel(ILoggerFactory loggerFactory)
         _ => LogLevel.None,
     };
 
-    [LoggerMessage(EventId = 1200, Message = "{Text}")]
+    [LoggerMessage(Message = "{Text}")]
     private static partial void LogWorker(ILogger logger, LogLevel level, string text);
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "StartStream came from worker {WorkerId}, not the one this host started")]
