@@ -167,7 +167,8 @@ public sealed partial class DevHostApp
             grpc.MaxReceiveMessageSize = null;
             grpc.MaxSendMessageSize = null;
         });
-        builder.Services.AddSingleton(_ => new WorkerChannel(WorkerLogging.CreateFactory(options.Verbose)));
+        builder.Services.AddKeyedSingleton(WorkerLogging.Key, (_, _) => WorkerLogging.CreateFactory(options.Verbose));
+        builder.Services.AddSingleton(services => new WorkerChannel(services.GetRequiredKeyedService<ILoggerFactory>(WorkerLogging.Key)));
         builder.Services.AddSingleton<HostState>();
         builder.Services.AddSingleton<PublicHttpHandler>();
 

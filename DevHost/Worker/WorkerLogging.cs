@@ -8,6 +8,9 @@ namespace DevHost.Worker;
 /// </summary>
 public static class WorkerLogging
 {
+    /// <summary>The DI key of the worker's logger factory (disposed, hence flushed, with the host).</summary>
+    public const string Key = "worker";
+
     public static ILoggerFactory CreateFactory(bool verbose) => LoggerFactory.Create(logging =>
     {
         logging.AddSimpleConsole(o =>
