@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace DevHost;
 
 /// <summary>Exit codes of the dev host.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Stopped = 0;
     public const int StartupFailed = 1;
@@ -30,7 +30,7 @@ public static class ExitCodes
 /// routes and timers; then wait for Ctrl+C/SIGTERM or a worker crash, and stop in order (timers, WorkerTerminate,
 /// Kestrel, Azurite).
 /// </summary>
-public sealed partial class DevHostApp
+internal sealed partial class DevHostApp
 {
     public const long MaxRequestBodyBytes = 100L * 1024 * 1024;
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(60);
@@ -338,4 +338,4 @@ public sealed partial class DevHostApp
 }
 
 /// <summary>The worker did not get through the handshake.</summary>
-public sealed class WorkerStartupException(string message) : Exception(message);
+internal sealed class WorkerStartupException(string message) : Exception(message);
