@@ -86,7 +86,7 @@ internal sealed partial class DevHostApp
             worker = WorkerProcess.Start(WorkerProcess.ResolveExecutable(config.ExecutablePath), arguments, appDirectory, environment, workerLogger);
             LogWorkerStarted(logger, worker.ProcessId, config.WorkerPath);
 
-            var registry = await HandshakeAsync(channel, worker, appDirectory, logger, stopping);
+            var registry = await WorkerHandshake.RunAsync(channel, worker, appDirectory, HandshakeTimeout, error => LogFunctionError(logger, error), stopping);
             var routes = RouteTable.Build(registry.Functions, state.HostJson.RoutePrefix, RouteTable.CreateConstraintResolver());
             var invoker = new FunctionInvoker(channel, state.HostJson.FunctionTimeout, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DevHost.Functions"));
             var (timers, timerErrors) = TimerScheduler.Prepare(registry.Functions, WorkerEnvironment.Lookup(processEnvironment, environment));
@@ -217,52 +217,6 @@ internal sealed partial class DevHostApp
         return true;
     }
 
-    /// <summary>StartStream → WorkerInit → FunctionsMetadata → one FunctionLoad per function.</summary>
-    private static async Task<FunctionRegistry> HandshakeAsync(WorkerChannel channel, WorkerProcess worker, string appDirectory, ILogger logger, CancellationToken ct)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(HandshakeTimeout);
-        var started = await Task.WhenAny(channel.Started, worker.Exited).WaitAsync(timeout.Token);
-        if (started == worker.Exited)
-        {
-            throw new WorkerStartupException($"The worker exited with code {worker.Exited.Result} before it connected.");
-        }
-
-        var init = new WorkerInitRequest { HostVersion = "4.0.0-devhost", WorkerDirectory = appDirectory, FunctionAppDirectory = appDirectory };
-        init.Capabilities["MultiStream"] = "10";
-        var initResponse = await channel.InitAsync(init, timeout.Token);
-        if (initResponse.Result?.Status != StatusResult.Types.Status.Success)
-        {
-            throw new WorkerStartupException($"WorkerInit failed: {initResponse.Result?.Exception?.Message}");
-        }
-
-        var metadata = await channel.GetMetadataAsync(appDirectory, timeout.Token);
-        if (metadata.Result?.Status != StatusResult.Types.Status.Success)
-        {
-            throw new WorkerStartupException($"The worker could not index the app: {metadata.Result?.Exception?.Message}");
-        }
-        if (metadata.UseDefaultMetadataIndexing)
-        {
-            throw new WorkerStartupException("The worker asked for host-side indexing (functions.metadata), which the dev host does not do.");
-        }
-
-        var registry = FunctionRegistry.FromMetadata(metadata.FunctionMetadataResults);
-        var loads = registry.Functions.Select(async f => (Function: f, Response: await channel.LoadAsync(new FunctionLoadRequest { FunctionId = f.FunctionId, Metadata = f.Metadata }, timeout.Token)));
-        var loaded = new List<FunctionDescriptor>();
-        foreach (var (function, response) in await Task.WhenAll(loads))
-        {
-            if (response.Result?.Status == StatusResult.Types.Status.Success)
-            {
-                loaded.Add(function);
-            }
-            else
-            {
-                LogFunctionError(logger, $"{function.Name}: load failed: {response.Result?.Exception?.Message}");
-            }
-        }
-        return new FunctionRegistry(loaded);
-    }
-
     private static async Task StopAsync(WebApplication app, HostState state, WorkerProcess? worker, AzuriteProcess? azurite, ILogger logger)
     {
         if (state.Timers is { } timers)
@@ -336,6 +290,3 @@ internal sealed partial class DevHostApp
     [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Dev host stopped")]
     private static partial void LogStopped(ILogger logger);
 }
-
-/// <summary>The worker did not get through the handshake.</summary>
-internal sealed class WorkerStartupException(string message) : Exception(message);

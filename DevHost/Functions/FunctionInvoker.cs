@@ -65,6 +65,10 @@ internal sealed partial class FunctionInvoker(WorkerChannel channel, TimeSpan fu
         {
             LogTimedOut(logger, function.Name, reason, request.InvocationId, functionTimeout);
         }
+        catch (WorkerUnavailableException exception)
+        {
+            LogFailed(logger, function.Name, reason, request.InvocationId, "WorkerUnavailable", exception.Message);
+        }
     }
 
     [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Executed {FunctionName} ({Reason}, Id={InvocationId}, Duration={DurationMs:0}ms): Succeeded")]
