@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace DevHost;
 
 /// <summary>Exit codes of the dev host.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Stopped = 0;
     public const int StartupFailed = 1;
@@ -30,7 +30,7 @@ public static class ExitCodes
 /// routes and timers; then wait for Ctrl+C/SIGTERM or a worker crash, and stop in order (timers, WorkerTerminate,
 /// Kestrel, Azurite).
 /// </summary>
-public sealed partial class DevHostApp
+internal sealed partial class DevHostApp
 {
     public const long MaxRequestBodyBytes = 100L * 1024 * 1024;
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(60);
@@ -86,7 +86,7 @@ public sealed partial class DevHostApp
             worker = WorkerProcess.Start(WorkerProcess.ResolveExecutable(config.ExecutablePath), arguments, appDirectory, environment, workerLogger);
             LogWorkerStarted(logger, worker.ProcessId, config.WorkerPath);
 
-            var registry = await HandshakeAsync(channel, worker, appDirectory, logger, stopping);
+            var registry = await WorkerHandshake.RunAsync(channel, worker, appDirectory, HandshakeTimeout, error => LogFunctionError(logger, error), stopping);
             var routes = RouteTable.Build(registry.Functions, state.HostJson.RoutePrefix, RouteTable.CreateConstraintResolver());
             var invoker = new FunctionInvoker(channel, state.HostJson.FunctionTimeout, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DevHost.Functions"));
             var (timers, timerErrors) = TimerScheduler.Prepare(registry.Functions, WorkerEnvironment.Lookup(processEnvironment, environment));
@@ -110,13 +110,23 @@ public sealed partial class DevHostApp
             }
             if (!stopping.IsCancellationRequested)
             {
+                // Ctrl+C in a terminal signals the whole process group: the worker may leave a moment before our own stop fires.
                 await ((Task)worker.Exited).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None);
+            }
+            if (!stopping.IsCancellationRequested)
+            {
                 LogWorkerCrashed(logger, worker.Exited.IsCompleted ? worker.Exited.Result.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none: the stream closed");
                 exitCode = ExitCodes.WorkerCrashed;
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
+        }
+        catch (OperationCanceledException)
+        {
+            LogStartupFailed(logger, $"the worker did not complete the handshake within {HandshakeTimeout.TotalSeconds:0} s");
+            exitCode = ExitCodes.StartupFailed;
         }
         catch (Exception exception) when (exception is WorkerStartupException or WorkerUnavailableException or InvalidOperationException or IOException or InvalidDataException or TimeoutException)
         {
@@ -157,7 +167,8 @@ public sealed partial class DevHostApp
             grpc.MaxReceiveMessageSize = null;
             grpc.MaxSendMessageSize = null;
         });
-        builder.Services.AddSingleton(_ => new WorkerChannel(WorkerLogging.CreateFactory(options.Verbose)));
+        builder.Services.AddKeyedSingleton(WorkerLogging.Key, (_, _) => WorkerLogging.CreateFactory(options.Verbose));
+        builder.Services.AddSingleton(services => new WorkerChannel(services.GetRequiredKeyedService<ILoggerFactory>(WorkerLogging.Key)));
         builder.Services.AddSingleton<HostState>();
         builder.Services.AddSingleton<PublicHttpHandler>();
 
@@ -204,52 +215,6 @@ public sealed partial class DevHostApp
             return false;
         }
         return true;
-    }
-
-    /// <summary>StartStream → WorkerInit → FunctionsMetadata → one FunctionLoad per function.</summary>
-    private static async Task<FunctionRegistry> HandshakeAsync(WorkerChannel channel, WorkerProcess worker, string appDirectory, ILogger logger, CancellationToken ct)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(HandshakeTimeout);
-        var started = await Task.WhenAny(channel.Started, worker.Exited).WaitAsync(timeout.Token);
-        if (started == worker.Exited)
-        {
-            throw new WorkerStartupException($"The worker exited with code {worker.Exited.Result} before it connected.");
-        }
-
-        var init = new WorkerInitRequest { HostVersion = "4.0.0-devhost", WorkerDirectory = appDirectory, FunctionAppDirectory = appDirectory };
-        init.Capabilities["MultiStream"] = "10";
-        var initResponse = await channel.InitAsync(init, timeout.Token);
-        if (initResponse.Result?.Status != StatusResult.Types.Status.Success)
-        {
-            throw new WorkerStartupException($"WorkerInit failed: {initResponse.Result?.Exception?.Message}");
-        }
-
-        var metadata = await channel.GetMetadataAsync(appDirectory, timeout.Token);
-        if (metadata.Result?.Status != StatusResult.Types.Status.Success)
-        {
-            throw new WorkerStartupException($"The worker could not index the app: {metadata.Result?.Exception?.Message}");
-        }
-        if (metadata.UseDefaultMetadataIndexing)
-        {
-            throw new WorkerStartupException("The worker asked for host-side indexing (functions.metadata), which the dev host does not do.");
-        }
-
-        var registry = FunctionRegistry.FromMetadata(metadata.FunctionMetadataResults);
-        var loads = registry.Functions.Select(async f => (Function: f, Response: await channel.LoadAsync(new FunctionLoadRequest { FunctionId = f.FunctionId, Metadata = f.Metadata }, timeout.Token)));
-        var loaded = new List<FunctionDescriptor>();
-        foreach (var (function, response) in await Task.WhenAll(loads))
-        {
-            if (response.Result?.Status == StatusResult.Types.Status.Success)
-            {
-                loaded.Add(function);
-            }
-            else
-            {
-                LogFunctionError(logger, $"{function.Name}: load failed: {response.Result?.Exception?.Message}");
-            }
-        }
-        return new FunctionRegistry(loaded);
     }
 
     private static async Task StopAsync(WebApplication app, HostState state, WorkerProcess? worker, AzuriteProcess? azurite, ILogger logger)
@@ -325,6 +290,3 @@ public sealed partial class DevHostApp
     [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Dev host stopped")]
     private static partial void LogStopped(ILogger logger);
 }
-
-/// <summary>The worker did not get through the handshake.</summary>
-public sealed class WorkerStartupException(string message) : Exception(message);

@@ -5,7 +5,7 @@ using DevHost.Settings;
 namespace DevHost;
 
 /// <summary>What the public endpoint needs once the worker is up; null until then.</summary>
-public sealed class HostState
+internal sealed class HostState
 {
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 

@@ -1,7 +1,7 @@
 namespace DevHost.Cli;
 
 /// <summary>The dev host's command line: <c>[--port N] [--in-memory | --data DIR] [--no-build] [--configuration C] [--verbose]</c>.</summary>
-public sealed record DevHostOptions
+internal sealed record DevHostOptions
 {
     public const int DefaultPort = 7071;
 

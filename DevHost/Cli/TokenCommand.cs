@@ -3,7 +3,7 @@ using DevHost.Tokens;
 namespace DevHost.Cli;
 
 /// <summary><c>token</c>: prints a signed local JWT to stdout; the signing key is never printed.</summary>
-public static class TokenCommand
+internal static class TokenCommand
 {
     public static int Run(IReadOnlyList<string> args)
     {

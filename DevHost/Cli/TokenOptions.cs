@@ -1,7 +1,7 @@
 namespace DevHost.Cli;
 
 /// <summary>The <c>token</c> sub-command: <c>--role R [--role R] [--team T] [--sub S] [--minutes N]</c>.</summary>
-public static class TokenOptions
+internal static class TokenOptions
 {
     public static (Tokens.DevTokenRequest? Request, string? Error) Parse(IReadOnlyList<string> args)
     {

@@ -4,7 +4,7 @@ using DevHost.Rpc;
 namespace DevHost.Functions;
 
 /// <summary>One function as the worker indexed it, with what the host needs from its raw bindings.</summary>
-public sealed record FunctionDescriptor(
+internal sealed record FunctionDescriptor(
     string Name,
     string FunctionId,
     string TriggerType,

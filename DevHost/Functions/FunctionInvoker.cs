@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace DevHost.Functions;
 
 /// <summary>Runs non-HTTP invocations (timers, the admin endpoint) through the worker and logs how they ended.</summary>
-public sealed partial class FunctionInvoker(WorkerChannel channel, TimeSpan functionTimeout, ILogger logger)
+internal sealed partial class FunctionInvoker(WorkerChannel channel, TimeSpan functionTimeout, ILogger logger)
 {
     public static InvocationRequest CreateTimerInvocation(FunctionDescriptor function, string timerInfoJson, string invocationId)
     {
@@ -64,6 +64,10 @@ public sealed partial class FunctionInvoker(WorkerChannel channel, TimeSpan func
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             LogTimedOut(logger, function.Name, reason, request.InvocationId, functionTimeout);
+        }
+        catch (WorkerUnavailableException exception)
+        {
+            LogFailed(logger, function.Name, reason, request.InvocationId, "WorkerUnavailable", exception.Message);
         }
     }
 

@@ -5,7 +5,7 @@ using DevHost.Timers;
 namespace DevHost.Functions;
 
 /// <summary>The function list printed at start-up, laid out like <c>func start</c>'s.</summary>
-public static class FunctionListing
+internal static class FunctionListing
 {
     public static string Format(FunctionRegistry registry, RouteTable routes, IReadOnlyList<ScheduledTimer> timers, string baseUrl)
     {

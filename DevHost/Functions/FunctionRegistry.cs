@@ -4,7 +4,7 @@ using DevHost.Rpc;
 namespace DevHost.Functions;
 
 /// <summary>The functions the worker reported, in the worker's order (the order HTTP routes are registered in).</summary>
-public sealed class FunctionRegistry
+internal sealed class FunctionRegistry
 {
     private readonly Dictionary<string, FunctionDescriptor> _byName;
 

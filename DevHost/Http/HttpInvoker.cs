@@ -12,7 +12,7 @@ using Microsoft.Net.Http.Headers;
 namespace DevHost.Http;
 
 /// <summary>What to write back for one invocation: status, headers (worker casing, values as sent), cookies, body.</summary>
-public sealed record HttpResponsePlan(int StatusCode, string? ContentType, IReadOnlyList<KeyValuePair<string, string>> Headers, IReadOnlyList<string> SetCookies, ReadOnlyMemory<byte> Body)
+internal sealed record HttpResponsePlan(int StatusCode, string? ContentType, IReadOnlyList<KeyValuePair<string, string>> Headers, IReadOnlyList<string> SetCookies, ReadOnlyMemory<byte> Body)
 {
     public static HttpResponsePlan Empty(int statusCode) => new(statusCode, null, [], [], ReadOnlyMemory<byte>.Empty);
 }
@@ -23,7 +23,7 @@ public sealed record HttpResponsePlan(int StatusCode, string? ContentType, IRead
 /// <c>RpcHttpTriggerMetadataRemoved</c>: an ASP.NET request becomes one InvocationRequest; an InvocationResponse
 /// becomes a response plan.
 /// </summary>
-public static class HttpInvoker
+internal static class HttpInvoker
 {
     private static readonly HashSet<string> SkippedResponseHeaders = new(StringComparer.OrdinalIgnoreCase) { "Content-Length", "Transfer-Encoding" };
 

@@ -13,7 +13,7 @@ namespace DevHost.Http;
 /// The public port: the host's own <c>/admin</c> endpoints, then the function routes. Each routed request is one
 /// InvocationRequest; the worker's answer is written back as the real host writes it.
 /// </summary>
-public sealed partial class PublicHttpHandler(HostState state, WorkerChannel channel, ILogger<PublicHttpHandler> logger)
+internal sealed partial class PublicHttpHandler(HostState state, WorkerChannel channel, ILogger<PublicHttpHandler> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {

@@ -9,16 +9,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace DevHost.Http;
 
 /// <summary>One HTTP function's route: <c>prefix/route</c>, its constraints and its methods.</summary>
-public sealed record HttpRoute(FunctionDescriptor Function, string Template, IReadOnlyList<string> Methods, TemplateMatcher Matcher, IDictionary<string, IRouteConstraint> Constraints);
+internal sealed record HttpRoute(FunctionDescriptor Function, string Template, IReadOnlyList<string> Methods, TemplateMatcher Matcher, IDictionary<string, IRouteConstraint> Constraints);
 
-public sealed record RouteMatch(FunctionDescriptor Function, RouteValueDictionary Values);
+internal sealed record RouteMatch(FunctionDescriptor Function, RouteValueDictionary Values);
 
 /// <summary>
 /// The real host's routing: each HTTP function is a legacy ASP.NET Core route (template, inline constraints, an
 /// <c>httpMethod</c> constraint), tried in registration order, first match wins, case-insensitive. A wrong method is
 /// just a failed constraint, so it answers 404 like an unknown path.
 /// </summary>
-public sealed class RouteTable
+internal sealed class RouteTable
 {
     private static readonly string[] ReservedPrefixes = ["admin", "runtime"];
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace DevHost.Settings;
 
 /// <summary>The parts of <c>host.json</c> the dev host honours.</summary>
-public sealed record HostJson(string RoutePrefix, TimeSpan FunctionTimeout)
+internal sealed record HostJson(string RoutePrefix, TimeSpan FunctionTimeout)
 {
     public static HostJson Default { get; } = new("api", TimeSpan.FromMinutes(5));
 

@@ -6,7 +6,7 @@ namespace DevHost.Settings;
 /// <c>local.settings.json</c> at the repository root, or <c>local.settings.sample.json</c> when it is absent:
 /// the <c>Values</c> and <c>ConnectionStrings</c> Core Tools copies into the worker's environment.
 /// </summary>
-public sealed class LocalSettings
+internal sealed class LocalSettings
 {
     public const string FileName = "local.settings.json";
     public const string SampleFileName = "local.settings.sample.json";

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace DevHost.Settings;
 
 /// <summary>Resolves <c>%Name%</c> tokens from app settings, like the WebJobs name resolver's ResolveWholeString.</summary>
-public static partial class SettingExpressions
+internal static partial class SettingExpressions
 {
     public static string Resolve(string expression, Func<string, string?> settings) =>
         Token().Replace(expression, match =>

@@ -7,7 +7,7 @@ namespace DevHost.Settings;
 /// environment passes through; local settings fill in what it lacks (never overriding, nulls skipped); the storage
 /// settings point at the started Azurite unless the user set them in the environment; a few host variables are forced.
 /// </summary>
-public static class WorkerEnvironment
+internal static class WorkerEnvironment
 {
     /// <summary>Settings that point at the dev host's Azurite unless set explicitly in the environment.</summary>
     public static IReadOnlyList<string> StorageSettings { get; } = ["AzureWebJobsStorage", "CatalogStorage"];

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace DevHost.Timers;
 
 /// <summary>The TimerInfo payload, shaped like WebJobs' (PascalCase) so the worker's TimerInfo converter reads it.</summary>
-public static class TimerInfoJson
+internal static class TimerInfoJson
 {
     public static string Create(bool isPastDue, DateTimeOffset? last, DateTimeOffset next, DateTimeOffset lastUpdated, TimeZoneInfo zone)
     {

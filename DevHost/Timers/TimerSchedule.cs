@@ -7,7 +7,7 @@ namespace DevHost.Timers;
 /// A timer trigger's schedule as WebJobs reads it: a <c>hh:mm:ss</c> interval, or an NCRONTAB expression with
 /// seconds (6 fields; 5-field expressions are read without seconds), evaluated in the app's time zone.
 /// </summary>
-public sealed class TimerSchedule
+internal sealed class TimerSchedule
 {
     private readonly CrontabSchedule? _cron;
     private readonly TimeSpan _interval;

@@ -4,14 +4,14 @@ using Microsoft.Extensions.Logging;
 
 namespace DevHost.Timers;
 
-public sealed record ScheduledTimer(FunctionDescriptor Function, TimerSchedule Schedule);
+internal sealed record ScheduledTimer(FunctionDescriptor Function, TimerSchedule Schedule);
 
 /// <summary>
 /// Fires each timer function on its schedule, one occurrence at a time per function (an occurrence that is due while
 /// the previous run is still going starts when it ends, flagged past due). RunOnStartup fires once at start.
 /// The real host's storage-backed schedule monitor and singleton lock are not needed locally.
 /// </summary>
-public sealed partial class TimerScheduler(
+internal sealed partial class TimerScheduler(
     IReadOnlyList<ScheduledTimer> timers,
     Func<FunctionDescriptor, string, CancellationToken, Task> invoke,
     TimeProvider time,

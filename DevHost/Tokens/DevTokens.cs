@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace DevHost.Tokens;
 
 /// <summary>What a local token says about its bearer.</summary>
-public sealed record DevTokenRequest
+internal sealed record DevTokenRequest
 {
     public IReadOnlyList<string> Roles { get; init; } = [];
 
@@ -18,7 +18,7 @@ public sealed record DevTokenRequest
 }
 
 /// <summary>The signing settings, read like the worker reads them.</summary>
-public sealed record DevTokenSettings(string SigningKey, string Issuer, string Audience)
+internal sealed record DevTokenSettings(string SigningKey, string Issuer, string Audience)
 {
     public const string SigningKeySetting = "Auth__DevSigningKey";
     public const string IssuerSetting = "Auth__Issuer";
@@ -38,7 +38,7 @@ public sealed record DevTokenSettings(string SigningKey, string Issuer, string A
 }
 
 /// <summary>HS256 JWTs for local runs, signed with the UTF-8 bytes of <c>Auth__DevSigningKey</c>.</summary>
-public static class DevTokens
+internal static class DevTokens
 {
     public static string Create(DevTokenRequest request, DevTokenSettings settings, DateTimeOffset? now = null)
     {

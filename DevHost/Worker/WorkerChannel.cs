@@ -11,7 +11,7 @@ namespace DevHost.Worker;
 /// The host end of the worker's one gRPC stream: a single writer drains an outbound queue (gRPC writes must not
 /// overlap) and replies, which come back out of order, are matched to their requests by id.
 /// </summary>
-public sealed partial class WorkerChannel(ILoggerFactory loggerFactory)
+internal sealed partial class WorkerChannel(ILoggerFactory loggerFactory)
 {
     private readonly Channel<StreamingMessage> _outbound = Channel.CreateUnbounded<StreamingMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, TaskCompletionSource<StreamingMessage>> _pending = new();
@@ -203,7 +203,7 @@ public sealed partial class WorkerChannel(ILoggerFactory loggerFactory)
         _ => LogLevel.None,
     };
 
-    [LoggerMessage(EventId = 1200, Message = "{Text}")]
+    [LoggerMessage(Message = "{Text}")]
     private static partial void LogWorker(ILogger logger, LogLevel level, string text);
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "StartStream came from worker {WorkerId}, not the one this host started")]
@@ -220,4 +220,4 @@ public sealed partial class WorkerChannel(ILoggerFactory loggerFactory)
 }
 
 /// <summary>The worker is gone or its stream closed.</summary>
-public sealed class WorkerUnavailableException(string message) : Exception(message);
+internal sealed class WorkerUnavailableException(string message) : Exception(message);

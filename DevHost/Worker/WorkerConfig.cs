@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace DevHost.Worker;
 
 /// <summary>The app's <c>worker.config.json</c>, written by the Worker SDK next to the app's DLL.</summary>
-public sealed record WorkerConfig(string ExecutablePath, string WorkerPath)
+internal sealed record WorkerConfig(string ExecutablePath, string WorkerPath)
 {
     public const string FileName = "worker.config.json";
 

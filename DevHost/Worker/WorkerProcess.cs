@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace DevHost.Worker;
 
 /// <summary>The unmodified worker, started with the command line and environment the real host gives it.</summary>
-public sealed partial class WorkerProcess : IAsyncDisposable
+internal sealed partial class WorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);

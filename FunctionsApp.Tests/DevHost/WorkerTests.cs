@@ -33,14 +33,14 @@ public sealed class WorkerTests
     }
 
     [TestMethod]
-    [DataRow(RpcLog.Types.Level.Trace, Microsoft.Extensions.Logging.LogLevel.Trace)]
-    [DataRow(RpcLog.Types.Level.Information, Microsoft.Extensions.Logging.LogLevel.Information)]
-    [DataRow(RpcLog.Types.Level.Warning, Microsoft.Extensions.Logging.LogLevel.Warning)]
-    [DataRow(RpcLog.Types.Level.Critical, Microsoft.Extensions.Logging.LogLevel.Critical)]
-    [DataRow(RpcLog.Types.Level.None, Microsoft.Extensions.Logging.LogLevel.None)]
-    public void ToLogLevel_RpcLevel_MapsToSameLogLevel(RpcLog.Types.Level level, Microsoft.Extensions.Logging.LogLevel expected)
+    [DataRow(0, Microsoft.Extensions.Logging.LogLevel.Trace)]
+    [DataRow(2, Microsoft.Extensions.Logging.LogLevel.Information)]
+    [DataRow(3, Microsoft.Extensions.Logging.LogLevel.Warning)]
+    [DataRow(5, Microsoft.Extensions.Logging.LogLevel.Critical)]
+    [DataRow(6, Microsoft.Extensions.Logging.LogLevel.None)]
+    public void ToLogLevel_RpcLevel_MapsToSameLogLevel(int level, Microsoft.Extensions.Logging.LogLevel expected)
     {
-        Assert.AreEqual(expected, WorkerChannel.ToLogLevel(level));
+        Assert.AreEqual(expected, WorkerChannel.ToLogLevel((RpcLog.Types.Level)level));
     }
 
     [TestMethod]
