@@ -35,7 +35,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
     /// <summary>Installs Azurite if needed and starts it. <paramref name="dataDirectory"/> null means in memory.</summary>
-    public static async Task<AzuriteProcess> StartAsync(string? dataDirectory, Action<string>? log = null, CancellationToken ct = default)
+    /// <summary>Completes when every port accepts connections; <see cref="StartAsync"/> may return before that.</summary>
+    public Task Listening { get; private set; } = Task.CompletedTask;
+
+    /// <param name="waitUntilListening">False lets the caller start other work (the worker) while Azurite boots; await <see cref="Listening"/> before using it.</param>
+    public static async Task<AzuriteProcess> StartAsync(
+        string? dataDirectory, Action<string>? log = null, CancellationToken ct = default, bool waitUntilListening = true)
     {
         var root = RepoPaths.Root;
         var azurite = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
@@ -72,7 +77,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         var instance = new AzuriteProcess(process, blob, queue, table);
-        await instance.WaitUntilListeningAsync(ct);
+        instance.Listening = instance.WaitUntilListeningAsync(ct);
+        if (waitUntilListening)
+        {
+            await instance.Listening;
+        }
         return instance;
     }
 

@@ -68,7 +68,7 @@ internal sealed partial class DevHostApp
 
             var dataDirectory = options.ResolveDataDirectory(root);
             LogAzurite(logger, dataDirectory ?? "in memory");
-            azurite = await AzuriteProcess.StartAsync(dataDirectory, line => LogAzuriteLine(logger, line), stopping);
+            azurite = await AzuriteProcess.StartAsync(dataDirectory, line => LogAzuriteLine(logger, line), stopping, waitUntilListening: false);
 
             state.HostJson = HostJson.Load(Path.Combine(appDirectory, "host.json"));
             var settings = LocalSettings.Load(root);
@@ -98,6 +98,7 @@ internal sealed partial class DevHostApp
             var websiteTimeZone = WorkerEnvironment.Lookup(processEnvironment, environment)("WEBSITE_TIME_ZONE");
             state.Timers = new TimerScheduler(timers, invoker.InvokeTimerAsync, TimeProvider.System, TimerSchedule.ResolveTimeZone(websiteTimeZone),
                 app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DevHost.Timers"));
+            await azurite.Listening; // booted alongside the worker; storage must answer before the first request
             (state.Registry, state.Routes, state.Invoker) = (registry, routes, invoker);
             Console.Out.Write(FunctionListing.Format(registry, routes, timers, $"http://127.0.0.1:{options.Port}"));
             LogReady(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
