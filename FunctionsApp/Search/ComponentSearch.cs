@@ -153,6 +153,10 @@ public sealed partial class ComponentSearch(
         foreach (var entry in entries) index.Upsert(entry);
         _watermark = started;
         _seenChanges.Clear();
+        entries.Clear();
+        // A full load allocates about twice what the index keeps (each summary arrives with its word map);
+        // give that back once instead of carrying it as resident memory until the next natural full GC.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         Interlocked.Exchange(ref _lastRefreshTicks, started.UtcTicks);
         LogLoaded(logger, entries.Count, watch.ElapsedMilliseconds);
     }
