@@ -50,8 +50,17 @@ public static class TextTokenizer
         }
         var text = word.ToString();
         word.Clear();
-        return text.Length > 64 || (text.Length < 2 && !char.IsDigit(text[0])) || StopWords.Contains(text) ? null : text;
+        return text.Length > 64 || (text.Length < 2 && !char.IsDigit(text[0])) || StopWords.Contains(text) ? null : Singular(text);
     }
+
+    /// <summary>A light English plural fold, the same for documents and queries: "refunds" finds "refund", "policies" "policy".</summary>
+    private static string Singular(string word) => word switch
+    {
+        { Length: > 4 } when word.EndsWith("ies", StringComparison.Ordinal) => word[..^3] + "y",
+        { Length: > 3 } when word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) && !word.EndsWith("us", StringComparison.Ordinal)
+            && !word.EndsWith("is", StringComparison.Ordinal) => word[..^1],
+        _ => word,
+    };
 
     private static string Fold(Rune rune)
     {
