@@ -95,7 +95,7 @@ public sealed class ComponentStore(CatalogTables tables)
     public async Task<HeadState> WriteRevisionAsync(RevisionWrite write, HeadState? expected, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        var compressed = Compress(write.ContentJson);
+        var compressed = Gzip.Compress(write.ContentJson);
         if (compressed.Length > MaxCompressedBytes)
         {
             throw new PayloadTooLargeException(MaxCompressedBytes);
@@ -344,16 +344,6 @@ public sealed class ComponentStore(CatalogTables tables)
         using var json = new MemoryStream();
         gzip.CopyTo(json);
         return json.ToArray();
-    }
-
-    private static byte[] Compress(byte[] json)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(json);
-        }
-        return output.ToArray();
     }
 
     private static HeadState ToHead(TableEntity e) => ToHead(e, e.ETag.ToString());

@@ -39,7 +39,7 @@ public sealed class IndexStore(CatalogTables tables)
             {
                 ["Deleted"] = i.Entry is null,
                 ["Revision"] = i.Entry?.Revision ?? 0,
-                ["Data"] = i.Entry is null ? null : Compress(JsonSerializer.SerializeToUtf8Bytes(i.Entry, CatalogJson.Options)),
+                ["Data"] = i.Entry is null ? null : Gzip.Compress(JsonSerializer.SerializeToUtf8Bytes(i.Entry, CatalogJson.Options)),
             };
         });
         await UpsertAsync(tables.Summaries, summaries, ct);
@@ -133,16 +133,6 @@ public sealed class IndexStore(CatalogTables tables)
         }
         using var input = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
         return JsonSerializer.Deserialize<IndexEntry>(input, CatalogJson.Options);
-    }
-
-    private static byte[] Compress(byte[] json)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(json);
-        }
-        return output.ToArray();
     }
 
     private static DateTimeOffset Truncate(DateTimeOffset t) => new(t.UtcDateTime.Ticks - t.UtcDateTime.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
