@@ -96,6 +96,20 @@ public sealed class CatalogIndex
         finally { _lock.ExitWriteLock(); }
     }
 
+    /// <summary>Gives back the spare capacity of the word postings (after a full load).</summary>
+    public void TrimExcess()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var ids in _postings) ids.TrimExcess();
+            _entries.TrimExcess();
+            _entryWords.TrimExcess();
+            _entryWeights.TrimExcess();
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
     public void Remove(string name)
     {
         _lock.EnterWriteLock();

@@ -154,6 +154,7 @@ public sealed partial class ComponentSearch(
         _watermark = started;
         _seenChanges.Clear();
         entries.Clear();
+        index.TrimExcess();
         // A full load allocates about twice what the index keeps (each summary arrives with its word map);
         // give that back once instead of carrying it as resident memory until the next natural full GC.
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
