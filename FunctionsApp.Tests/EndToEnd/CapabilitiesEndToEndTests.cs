@@ -15,7 +15,7 @@ namespace ComponentCatalog.Tests.EndToEnd;
 [TestClass]
 public sealed class CapabilitiesEndToEndTests
 {
-    private static DevHostServer _host = null!;
+    private static DevHostProcess _host = null!;
 
     [ClassInitialize]
     public static async Task StartAsync(TestContext context) => _host = await SharedDevHost.AcquireAsync();

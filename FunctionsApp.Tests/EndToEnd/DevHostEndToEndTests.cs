@@ -1,3 +1,4 @@
+using DevHost;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -10,7 +11,7 @@ namespace ComponentCatalog.Tests.EndToEnd;
 public sealed class DevHostEndToEndTests
 {
     private const string TraceId = "0af7651916cd43dd8448eb211c80319c";
-    private static DevHostServer _host = null!;
+    private static DevHostProcess _host = null!;
 
     private static HttpClient Client => _host.Client;
 

@@ -1,3 +1,4 @@
+using DevHost;
 using System.Net;
 using System.Text.RegularExpressions;
 using ComponentCatalog.OpenApi;
@@ -10,7 +11,7 @@ namespace ComponentCatalog.Tests.OpenApi;
 [TestClass]
 public sealed partial class OpenApiEndToEndTests
 {
-    private static DevHostServer _host = null!;
+    private static DevHostProcess _host = null!;
 
     [ClassInitialize]
     public static async Task StartAsync(TestContext context) => _host = await SharedDevHost.AcquireAsync();

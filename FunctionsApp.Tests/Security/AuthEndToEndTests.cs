@@ -1,3 +1,4 @@
+using DevHost;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -10,7 +11,7 @@ namespace ComponentCatalog.Tests.Security;
 [TestClass]
 public sealed class AuthEndToEndTests
 {
-    private static DevHostServer _host = null!;
+    private static DevHostProcess _host = null!;
 
     private static HttpClient Client => _host.Client;
 
