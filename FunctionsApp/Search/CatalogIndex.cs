@@ -180,7 +180,7 @@ public sealed class CatalogIndex
             foreach (var tag in query.Tags) possible &= AddSet(_byTag, tag);
             if (!possible)
             {
-                return new SearchPage([], null, []);
+                return new SearchPage([], null);
             }
 
             bool Matches(int id)
@@ -234,7 +234,7 @@ public sealed class CatalogIndex
 
         var hasMore = items.Count > limit;
         var page = hasMore ? items.GetRange(0, limit) : items;
-        return new SearchPage(page, hasMore ? new SearchCursor(null, page[^1].Name) : null, []);
+        return new SearchPage(page, hasMore ? new SearchCursor(null, page[^1].Name) : null);
     }
 
     private SearchPage Ranked(string[] words, Func<int, bool> matches, SearchCursor? after, int limit)
@@ -244,7 +244,7 @@ public sealed class CatalogIndex
         {
             if (!_wordIds.TryGetValue(word, out var wordId) || _documentFrequency[wordId] == 0)
             {
-                return new SearchPage([], null, []);
+                return new SearchPage([], null);
             }
             ids.Add(wordId);
         }
@@ -280,7 +280,7 @@ public sealed class CatalogIndex
         hits.Sort((a, b) => a.Rank != b.Rank ? b.Rank.CompareTo(a.Rank) : string.CompareOrdinal(a.Entry.Name, b.Entry.Name));
         var page = hits.Take(limit).ToList();
         var next = hits.Count > limit ? new SearchCursor(page[^1].Rank, page[^1].Entry.Name) : null;
-        return new SearchPage(page.Select(h => h.Entry).ToList(), next, page.Select(h => h.Rank).ToList());
+        return new SearchPage(page.Select(h => h.Entry).ToList(), next);
     }
 
     private static bool IsAfter(double rank, string name, SearchCursor cursor) =>

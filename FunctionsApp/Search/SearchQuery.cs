@@ -24,6 +24,6 @@ public sealed record SearchQuery
 public sealed record SearchCursor(double? Rank, string Name);
 
 /// <summary>One page of summaries and the cursor after it (null on the last page).</summary>
-public sealed record SearchPage(IReadOnlyList<IndexEntry> Items, SearchCursor? Next, IReadOnlyList<double> Ranks);
+public sealed record SearchPage(IReadOnlyList<IndexEntry> Items, SearchCursor? Next);
 
 public sealed record FacetValue(string Value, int Count);
