@@ -15,7 +15,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 {
     [Function("CreateComponent")]
     public async Task<HttpResponseData> Create(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "components")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/components")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
         var user = context.GetUser();
@@ -29,7 +29,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 
     [Function("GetComponent")]
     public async Task<HttpResponseData> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
@@ -41,7 +41,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 
     [Function("PutComponent")]
     public async Task<HttpResponseData> Put(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "components/{name}")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/components/{name}")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         var user = context.GetUser();
@@ -58,7 +58,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 
     [Function("PatchComponent")]
     public async Task<HttpResponseData> Patch(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "components/{name}")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "api/components/{name}")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         var user = context.GetUser();
@@ -74,7 +74,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 
     [Function("DeleteComponent")]
     public async Task<HttpResponseData> Delete(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "components/{name}")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/components/{name}")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         await catalog.DeleteAsync(name, Conditions(req), context.GetUser(), ct);
@@ -83,7 +83,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 
     [Function("RestoreComponent")]
     public async Task<HttpResponseData> Restore(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "components/{name}/restore")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/components/{name}/restore")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         var format = DocumentResponses.Negotiate(req);
@@ -93,7 +93,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 
     [Function("ListRevisions")]
     public async Task<HttpResponseData> ListRevisions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}/revisions")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/revisions")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
@@ -103,7 +103,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 
     [Function("GetRevision")]
     public async Task<HttpResponseData> GetRevision(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}/revisions/{revision:int}")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/revisions/{revision:int}")] HttpRequestData req,
         string name, int revision, FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
@@ -113,7 +113,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 
     [Function("DiffComponent")]
     public async Task<HttpResponseData> Diff(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}/diff")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/diff")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
