@@ -71,7 +71,8 @@ internal static class HttpInvoker
     /// </summary>
     private static void AddTriggerMetadata(IDictionary<string, TypedData> metadata, HttpRequest request, RouteValueDictionary routeValues, ReadOnlyMemory<byte> body)
     {
-        if (!body.IsEmpty && IsJson(request.ContentType))
+        // Only a UTF-8 body: System.Text.Json refuses to turn other bytes into strings, and the worker answers those itself.
+        if (!body.IsEmpty && IsJson(request.ContentType) && System.Text.Unicode.Utf8.IsValid(body.Span))
         {
             try
             {

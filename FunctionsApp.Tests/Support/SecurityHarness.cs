@@ -38,9 +38,14 @@ internal sealed class SecurityHarness : IDisposable
     public JwtValidator Jwt { get; }
     public RequestGate Gate { get; }
 
+    /// <summary>Request headers; <c>Host: 127.0.0.1:7071</c> (a local run) unless the test sends its own Host.</summary>
     public static HttpHeadersCollection Headers(params (string Name, string Value)[] headers)
     {
         var collection = new HttpHeadersCollection();
+        if (!headers.Any(h => h.Name.Equals("Host", StringComparison.OrdinalIgnoreCase)))
+        {
+            collection.TryAddWithoutValidation("Host", "127.0.0.1:7071");
+        }
         foreach (var group in headers.GroupBy(h => h.Name))
         {
             collection.TryAddWithoutValidation(group.Key, group.Select(h => h.Value));
