@@ -4,6 +4,7 @@ using ComponentCatalog.Auth;
 using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Tests.Support;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.IdentityModel.Tokens;
@@ -103,7 +104,7 @@ public sealed class JwtValidatorTests
     public void AzureHosting_Marker_FindsThePlatformsVariablesOnly()
     {
         static string? Marker(params (string Key, string Value)[] values) => AzureHosting.Marker(
-            new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(v => v.Key, v => (string?)v.Value)).Build());
+            new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(v => v.Key, v => (string?)v.Value)).Build());
 
         Assert.AreEqual("WEBSITE_INSTANCE_ID", Marker(("WEBSITE_INSTANCE_ID", "abc123")));
         Assert.IsNull(Marker(("WEBSITE_HOSTNAME", "localhost:7071"), ("CONTAINER_NAME", "build-7")));

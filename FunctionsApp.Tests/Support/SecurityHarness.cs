@@ -13,10 +13,14 @@ namespace ComponentCatalog.Tests.Support;
 /// </summary>
 internal sealed class SecurityHarness : IDisposable
 {
-    public SecurityHarness(string environment = "Development", int permitsPerMinute = 600, int trustedProxyHops = 0, bool trustClientPrincipal = false)
+    /// <param name="clientOptions">Lets a test put policies (counters, faults) into the storage pipeline.</param>
+    public SecurityHarness(
+        string environment = "Development", int permitsPerMinute = 600, int trustedProxyHops = 0, bool trustClientPrincipal = false,
+        Azure.Data.Tables.TableClientOptions? clientOptions = null)
     {
         var storage = TestStorage.Options(TestStorage.NewPrefix());
-        Tables = new CatalogTables(TestStorage.ServiceClient(storage), storage);
+        var service = clientOptions is null ? TestStorage.ServiceClient(storage) : new Azure.Data.Tables.TableServiceClient(TestStorage.ConnectionString, clientOptions);
+        Tables = new CatalogTables(service, storage);
         Store = new ApiKeyStore(Tables);
         ApiKeys = new ApiKeyService(Store, Clock);
         Tokens.Options.TrustAppServiceAuthentication = trustClientPrincipal;
