@@ -71,8 +71,7 @@ internal static class HttpInvoker
     /// </summary>
     private static void AddTriggerMetadata(IDictionary<string, TypedData> metadata, HttpRequest request, RouteValueDictionary routeValues, ReadOnlyMemory<byte> body)
     {
-        // Only a UTF-8 body: System.Text.Json refuses to turn other bytes into strings, and the worker answers those itself.
-        if (!body.IsEmpty && IsJson(request.ContentType) && System.Text.Unicode.Utf8.IsValid(body.Span))
+        if (!body.IsEmpty && IsJson(request.ContentType))
         {
             try
             {
@@ -87,8 +86,9 @@ internal static class HttpInvoker
                     }
                 }
             }
-            catch (JsonException)
+            catch (Exception exception) when (exception is JsonException or InvalidOperationException)
             {
+                // Not JSON, or a string that is not text (a lone surrogate escape): no body properties; the function answers.
             }
         }
 
