@@ -1,3 +1,4 @@
+using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Markdown;
 using ComponentCatalog.Model;
@@ -8,7 +9,10 @@ namespace ComponentCatalog.Http;
 /// <summary>The text of a component document body and the format it is in.</summary>
 public sealed record DocumentSource(bool IsMarkdown, string Text);
 
-/// <summary>Reads a component document from a request body in any supported media type.</summary>
+/// <summary>
+/// Reads a component document to store from a request body in any supported media type, with the parser's
+/// findings of a Markdown body (they count in the document's score, whatever route stores it).
+/// </summary>
 public static class DocumentBodies
 {
     /// <summary>The body's text (read and decoded by <see cref="RequestBody.ReadTextAsync"/>) and whether it is Markdown; 415 for other media types.</summary>
@@ -24,10 +28,14 @@ public static class DocumentBodies
         };
     }
 
-    public static async Task<ComponentDocument> ReadAsync(
+    public static async Task<DocumentDraft> ReadAsync(
         HttpRequestData request, int limitBytes, MarkdownTemplate markdown, CancellationToken ct = default)
     {
         var source = await ReadSourceAsync(request, limitBytes, ct);
-        return source.IsMarkdown ? markdown.ParseOrThrow(source.Text) : RequestBody.DeserializeStrict<ComponentDocument>(source.Text);
+        return source.IsMarkdown
+            ? Draft(markdown.ParseValid(source.Text))
+            : RequestBody.DeserializeStrict<ComponentDocument>(source.Text);
     }
+
+    private static DocumentDraft Draft(MarkdownParseResult parsed) => new(parsed.Document, parsed.Findings);
 }
