@@ -101,7 +101,7 @@ public sealed class ComponentImport(ComponentCatalog catalog, ComponentQuality q
         {
             var result = markdown.Parse(document.Markdown);
             var doc = result.Document;
-            var name = doc.Name ?? (doc.Title is { } t && Names.Slug(t) is { Length: > 0 } slug ? slug : null);
+            var name = DocumentLint.NameOf(doc);
             var errors = result.Findings.Where(f => f.Severity == FindingSeverity.Error)
                 .Concat(QualityRules.FromValidation(DocumentValidator.Validate(doc)))
                 .GroupBy(f => f.Section, StringComparer.Ordinal)

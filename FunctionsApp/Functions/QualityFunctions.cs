@@ -32,7 +32,7 @@ public sealed class QualityFunctions(
         context.GetUser();
         var (document, findings) = await ReadForLintAsync(req, ct);
         var report = await quality.EvaluateAsync(document, findings, ct: ct);
-        var name = document.Name ?? (document.Title is { } t ? Names.Slug(t) : null);
+        var name = DocumentLint.NameOf(document);
         var accept = req.Headers.TryGetValues("Accept", out var values) ? string.Join(",", values) : string.Empty;
         return accept.Contains(Sarif.MediaType, StringComparison.OrdinalIgnoreCase)
             ? await req.TextAsync(Sarif.Log(req.Query["path"], report.Findings).ToJsonString(), Sarif.MediaType + "; charset=utf-8")
@@ -61,10 +61,9 @@ public sealed class QualityFunctions(
         {
             case "application/json":
                 var document = RequestBody.DeserializeStrict<ComponentDocument>(await req.ReadTextAsync(options.MaxBodyBytes, ct));
-                return (document, QualityRules.FromValidation(DocumentValidator.Validate(document)).ToList());
+                return (document, DocumentLint.Json(document));
             case MarkdownTemplate.MediaType or "text/x-markdown":
-                var parsed = markdown.Parse(await req.ReadTextAsync(options.MaxBodyBytes, ct));
-                return (parsed.Document, parsed.Findings.Concat(QualityRules.FromValidation(DocumentValidator.Validate(parsed.Document))).ToList());
+                return DocumentLint.Markdown(markdown, await req.ReadTextAsync(options.MaxBodyBytes, ct));
             default:
                 throw new UnsupportedMediaTypeException("Send application/json or text/markdown.");
         }
