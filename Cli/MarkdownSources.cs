@@ -24,7 +24,11 @@ internal static class MarkdownSources
         {
             var full = Path.GetFullPath(path, workingDirectory);
             var found = new List<string>();
-            if (Directory.Exists(full))
+            if (LinkProblem(new FileInfo(full), path) is { } linkProblem)
+            {
+                problems.Add(linkProblem);
+            }
+            else if (Directory.Exists(full))
             {
                 Walk(full, Show(full), [Real(new DirectoryInfo(full))], found, problems);
                 if (found.Count == 0 && problems.Count == 0)
@@ -38,7 +42,7 @@ internal static class MarkdownSources
             }
             else
             {
-                problems.Add(Missing(path, full));
+                problems.Add($"{path}: no such file or folder.");
             }
             foreach (var file in found)
             {
@@ -82,28 +86,15 @@ internal static class MarkdownSources
 
         foreach (var entry in entries)
         {
-            var entryShown = $"{shown}/{entry.Name}";
+            var entryShown = shown == "." ? entry.Name : $"{shown}/{entry.Name}";
             if (entry.LinkTarget is not null)
             {
-                FileSystemInfo? target;
-                try
+                if (LinkProblem(entry, entryShown) is { } problem)
                 {
-                    target = entry.ResolveLinkTarget(returnFinalTarget: true);
-                }
-                catch (IOException)
-                {
-                    problems.Add($"{entryShown}: symbolic link loop ({entry.LinkTarget} never reaches a file).");
+                    problems.Add(problem);
                     continue;
                 }
-                if (target is null || !target.Exists)
-                {
-                    if (entry.Name.EndsWith(".md", StringComparison.OrdinalIgnoreCase))
-                    {
-                        problems.Add($"{entryShown}: broken symbolic link to {entry.LinkTarget}.");
-                    }
-                    continue;
-                }
-                if (target is DirectoryInfo linked)
+                if (entry.ResolveLinkTarget(returnFinalTarget: true) is DirectoryInfo linked)
                 {
                     var real = Real(linked);
                     if (ancestors.Contains(real, StringComparer.Ordinal))
@@ -139,21 +130,20 @@ internal static class MarkdownSources
     private static string Real(DirectoryInfo folder) =>
         Path.TrimEndingDirectorySeparator(folder.LinkTarget is null ? folder.FullName : folder.ResolveLinkTarget(true)?.FullName ?? folder.FullName);
 
-    private static string Missing(string path, string full)
+    /// <summary>A symbolic link that loops or leads nowhere, as one line; null for anything else.</summary>
+    private static string? LinkProblem(FileSystemInfo entry, string shown)
     {
-        var info = new FileInfo(full);
-        if (info.LinkTarget is null)
+        if (entry.LinkTarget is null)
         {
-            return $"{path}: no such file or folder.";
+            return null;
         }
         try
         {
-            info.ResolveLinkTarget(returnFinalTarget: true);
-            return $"{path}: broken symbolic link to {info.LinkTarget}.";
+            return entry.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true } ? null : $"{shown}: broken symbolic link to {entry.LinkTarget}.";
         }
         catch (IOException)
         {
-            return $"{path}: symbolic link loop ({info.LinkTarget} never reaches a file).";
+            return $"{shown}: symbolic link loop ({entry.LinkTarget} never reaches a file).";
         }
     }
 

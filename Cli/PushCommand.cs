@@ -22,7 +22,7 @@ internal static class PushCommand
         var batches = Batches(files, batchSize).ToList();
         var results = new List<JsonObject>(files.Count);
         var console = Console(env);
-        console.WriteLine($"{(dryRun ? "Checking" : "Pushing")} {files.Count} document{(files.Count == 1 ? "" : "s")} to {client.BaseUrl} in {batches.Count} batch{(batches.Count == 1 ? "" : "es")}{(dryRun ? " (dry run: nothing is stored)" : "")}.");
+        env.Out.WriteLine($"{(dryRun ? "Checking" : "Pushing")} {files.Count} document{(files.Count == 1 ? "" : "s")} to {client.BaseUrl} in {batches.Count} batch{(batches.Count == 1 ? "" : "es")}{(dryRun ? " (dry run: nothing is stored)" : "")}.");
 
         async Task Send(IReadOnlyList<SourceFile> batch)
         {
@@ -59,12 +59,12 @@ internal static class PushCommand
             }
         }
 
-        Summary(console, results);
+        Summary(env.Out, console, results);
         var failed = results.Count(r => (string?)r["status"] is "invalid" or "forbidden");
         return failed > 0 ? ExitCodes.Problems : ExitCodes.Ok;
     }
 
-    private static void Summary(IAnsiConsole console, List<JsonObject> results)
+    private static void Summary(TextWriter output, IAnsiConsole console, List<JsonObject> results)
     {
         var table = new Table().AddColumn("status").AddColumn(new TableColumn("documents").RightAligned());
         foreach (var status in Statuses)
@@ -75,7 +75,7 @@ internal static class PushCommand
         foreach (var result in results.Where(r => (string?)r["status"] is "invalid" or "forbidden"))
         {
             var errors = (result["errors"] as JsonObject ?? []).SelectMany(e => (e.Value as JsonArray ?? []).Select(m => $"{e.Key}: {m}"));
-            console.WriteLine($"{result["status"]}: {result["path"]} — {string.Join("; ", errors)}");
+            output.WriteLine($"{result["status"]}: {result["path"]} — {string.Join("; ", errors)}");
         }
     }
 
