@@ -35,7 +35,8 @@ public sealed class MaintenanceJobsTests
         foreach (var title in titles) await _sut.Catalog.CreateAsync(Documents.Minimal(title), Users.Payments);
     }
 
-    private async Task<List<string>> ReportKeys(string report) => (await _jobStore.ReadReportAsync(report)).Select(r => r.Key).ToList();
+    private async Task<List<string>> ReportKeys(string report) =>
+        (await _jobStore.ReadLastRunReportAsync(report == "stale" ? MaintenanceJobs.StaleSweep : MaintenanceJobs.DanglingCheck, report)).Items.Select(r => r.Key).ToList();
 
     [TestMethod]
     public async Task StaleSweep_ReportsOnlyOldDocuments_WithLastRun()
@@ -201,7 +202,7 @@ public sealed class MaintenanceJobsTests
 
         Assert.AreEqual(1, outcome.Run!.Counts["repaired"]);
         Assert.AreEqual("lost", (await new IndexStore(_sut.Tables).GetAsync("lost"))!.Name);
-        Assert.IsNotNull(fresh.Index.Get("lost"));
+        Assert.IsTrue((await fresh.CurrentEntriesAsync()).Any(e => e.Name == "lost"));
     }
 
     [TestMethod]
@@ -212,7 +213,7 @@ public sealed class MaintenanceJobsTests
         var outcome = await Jobs().RunQualitySnapshotAsync();
 
         Assert.AreEqual("completed", outcome.Status);
-        var trend = await _jobStore.ReadReportAsync("quality-trend");
+        var trend = await _jobStore.ReadSeriesAsync("quality-trend");
         Assert.AreEqual("2026-11-01", trend.Single().Key);
         Assert.AreEqual("2026-11-01", trend.Single().Data.GetProperty("day").GetString());
     }

@@ -11,10 +11,10 @@ public sealed class ComponentQuality(ComponentSearch search, TimeProvider clock,
     public async Task<QualityReport> EvaluateAsync(
         ComponentDocument document, IEnumerable<Finding>? extra = null, IReadOnlySet<string>? alsoExisting = null, CancellationToken ct = default)
     {
-        await search.EnsureCurrentAsync(ct);
+        var exists = await search.NameLookupAsync(ct);
         return QualityRules.Evaluate(
             document,
-            name => alsoExisting?.Contains(name) == true || search.Index.Get(name) is not null,
+            name => alsoExisting?.Contains(name) == true || exists(name),
             clock.GetUtcNow().AddDays(-options.StaleAfterDays),
             extra);
     }

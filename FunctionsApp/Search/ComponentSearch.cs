@@ -26,8 +26,6 @@ public sealed partial class ComponentSearch(
     private long _lastRefreshTicks;
     private Task? _refreshing;
 
-    public CatalogIndex Index => index;
-
     public async Task<(IReadOnlyList<IndexEntry> Items, string? ContinuationToken)> SearchAsync(
         SearchQuery query, string? continuationToken, int limit, CancellationToken ct = default)
     {
@@ -87,8 +85,44 @@ public sealed partial class ComponentSearch(
         }
     }
 
-    /// <summary>Applies every change logged since the last poll. Public for tests and the maintenance jobs.</summary>
+    /// <summary>
+    /// The whole index, brought current with storage first (loaded, or every logged change applied). For the
+    /// maintenance jobs, which must not report on an index they could not read: a storage failure is thrown.
+    /// </summary>
+    public async Task<IReadOnlyList<IndexEntry>> CurrentEntriesAsync(CancellationToken ct = default)
+    {
+        if (!_loaded)
+        {
+            await LoadAsync(ct);
+        }
+        else
+        {
+            await RefreshCoreAsync(ct);
+        }
+        return index.All();
+    }
+
+    /// <summary>Whether a component of that name is in the catalog, as this instance's index knows it.</summary>
+    public async Task<Func<string, bool>> NameLookupAsync(CancellationToken ct = default)
+    {
+        await EnsureCurrentAsync(ct);
+        return name => index.Get(name) is not null;
+    }
+
+    /// <summary>Applies every change logged since the last poll; a storage failure is logged and the last state kept.</summary>
     public async Task RefreshAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            await RefreshCoreAsync(ct);
+        }
+        catch (Errors.StorageUnavailableException e)
+        {
+            LogRefreshFailed(logger, e);
+        }
+    }
+
+    private async Task RefreshCoreAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
@@ -116,10 +150,6 @@ public sealed partial class ComponentSearch(
             Interlocked.Exchange(ref _lastRefreshTicks, now.UtcTicks);
             if (fresh.Count > 0) LogRefreshed(logger, fresh.Count, index.Count);
         }
-        catch (Exception e) when (e is Errors.StorageUnavailableException)
-        {
-            LogRefreshFailed(logger, e);
-        }
         finally
         {
             _gate.Release();
@@ -134,7 +164,6 @@ public sealed partial class ComponentSearch(
             if (!_loaded)
             {
                 await ReloadLockedAsync(clock.GetUtcNow(), ct);
-                _loaded = true;
             }
         }
         finally
@@ -159,6 +188,7 @@ public sealed partial class ComponentSearch(
         // give that back once instead of carrying it as resident memory until the next natural full GC.
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         Interlocked.Exchange(ref _lastRefreshTicks, started.UtcTicks);
+        _loaded = true;
         LogLoaded(logger, entries.Count, watch.ElapsedMilliseconds);
     }
 
