@@ -44,7 +44,7 @@ internal sealed class CatalogConnection
 
     /// <param name="url">The <c>--url</c> option, which wins over <c>CATALOG_URL</c>.</param>
     /// <param name="azureAuth">The <c>--azure-auth</c> flag: use Entra ID even for a loopback URL.</param>
-    public static CatalogConnection Resolve(CliEnvironment env, string? url, bool azureAuth, TokenCredential? credential = null)
+    public static CatalogConnection Resolve(CliEnvironment env, string? url, bool azureAuth)
     {
         var raw = url ?? Set(env, UrlSetting) ?? DefaultUrl;
         var setting = url is not null ? "--url" : Set(env, UrlSetting) is not null ? UrlSetting : "the default URL";
@@ -70,9 +70,9 @@ internal sealed class CatalogConnection
         if (azureAuth || !baseUrl.IsLoopback)
         {
             var scope = Set(env, ScopeSetting) ?? DefaultScope;
-            return new(baseUrl, null, null, credential ?? new DefaultAzureCredential(), scope, $"Entra ID ({ScopeSetting}={scope})");
+            return new(baseUrl, null, null, env.AzureCredential ?? new DefaultAzureCredential(), scope, $"Entra ID ({ScopeSetting}={scope})");
         }
-        return new(baseUrl, null, null, null, null, $"no credential ({TokenSetting} or {ApiKeySetting} unset)");
+        return new(baseUrl, null, null, null, null, "no credential");
     }
 
     /// <summary>Puts the credential on a request.</summary>
@@ -93,9 +93,13 @@ internal sealed class CatalogConnection
     }
 
     /// <summary>What to tell the user when the catalog answers 401.</summary>
-    public string Unauthorized(HttpStatusCode status, string? detail) =>
-        $"The catalog at {BaseUrl} refused the credentials from {CredentialSource} ({(int)status}{(detail is null ? "" : ": " + detail)})." +
-        (Token is null && ApiKey is null && _azure is null ? $" Set {TokenSetting} or {ApiKeySetting}." : " It may be expired or revoked; get a new one.");
+    public string Unauthorized(HttpStatusCode status, string? detail)
+    {
+        var why = $"({(int)status}{(detail is null ? "" : ": " + detail.TrimEnd('.'))})";
+        return Token is null && ApiKey is null && _azure is null
+            ? $"The catalog at {BaseUrl} needs credentials {why}: set {TokenSetting} or {ApiKeySetting}."
+            : $"The catalog at {BaseUrl} refused the credentials from {CredentialSource} {why}: expired, revoked or meant for another catalog; get a new one.";
+    }
 
     private async Task<AccessToken> AzureTokenAsync(CancellationToken ct)
     {

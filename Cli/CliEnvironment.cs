@@ -14,6 +14,9 @@ internal sealed record CliEnvironment(
 {
     public HttpMessageHandler? Handler { get; init; }
 
+    /// <summary>The Entra ID credential to use instead of <c>DefaultAzureCredential</c> (tests).</summary>
+    public Azure.Core.TokenCredential? AzureCredential { get; init; }
+
     public static CliEnvironment FromProcess() => new(
         Console.Out,
         Console.Error,

@@ -123,8 +123,8 @@ public sealed class CatalogCliBadInputTests
     {
         using var folder = new ScratchFolder();
         var handler = new ScriptedHandler(
-            Answer(HttpStatusCode.TooManyRequests, "{}", retryAfterSeconds: 1),
-            Answer(HttpStatusCode.OK, """{"items":[{"name":"alpha","title":"Alpha service","owner":"platform","score":97}]}"""));
+            ScriptedHandler.Answer(HttpStatusCode.TooManyRequests, "{}", retryAfterSeconds: 1),
+            ScriptedHandler.Answer(HttpStatusCode.OK, """{"items":[{"name":"alpha","title":"Alpha service","owner":"platform","score":97}]}"""));
 
         var result = await CliRunner.RunAsync(folder.Path, new Dictionary<string, string> { ["CATALOG_TOKEN"] = "t" }, handler, "search", "alpha");
 
@@ -141,7 +141,7 @@ public sealed class CatalogCliBadInputTests
     {
         using var folder = new ScratchFolder();
         folder.Write("a.md", CatalogCliLintTests.GoodDoc("alpha"));
-        var handler = new ScriptedHandler([.. Enumerable.Range(0, 10).Select(_ => Answer(HttpStatusCode.ServiceUnavailable, "{}", retryAfterSeconds: 0))]);
+        var handler = new ScriptedHandler([.. Enumerable.Range(0, 10).Select(_ => ScriptedHandler.Answer(HttpStatusCode.ServiceUnavailable, "{}", retryAfterSeconds: 0))]);
 
         var result = await CliRunner.RunAsync(folder.Path, new Dictionary<string, string> { ["CATALOG_API_KEY"] = "cck_x" }, handler, "push", "a.md");
 
@@ -197,29 +197,5 @@ public sealed class CatalogCliBadInputTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         return new CliResult(process.ExitCode, await output, await error);
-    }
-
-    private static HttpResponseMessage Answer(HttpStatusCode status, string json, int? retryAfterSeconds = null)
-    {
-        var response = new HttpResponseMessage(status) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-        if (retryAfterSeconds is { } seconds)
-        {
-            response.Headers.RetryAfter = new(TimeSpan.FromSeconds(seconds));
-        }
-        return response;
-    }
-
-    /// <summary>Answers requests from a script, in order, and keeps what was asked.</summary>
-    private sealed class ScriptedHandler(params HttpResponseMessage[] answers) : HttpMessageHandler
-    {
-        private readonly Queue<HttpResponseMessage> _answers = new(answers);
-
-        public List<HttpRequestMessage> Requests { get; } = [];
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Requests.Add(request);
-            return Task.FromResult(_answers.Dequeue());
-        }
     }
 }

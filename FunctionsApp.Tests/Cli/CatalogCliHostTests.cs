@@ -212,8 +212,9 @@ public sealed class CatalogCliHostTests
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.HasCount(1, lines, result.ToString());
         StringAssert.StartsWith(lines[0], $"catalog: The catalog at {_host.BaseAddress} refused the credentials from CATALOG_TOKEN (401");
-        StringAssert.EndsWith(lines[0], "It may be expired or revoked; get a new one.");
+        StringAssert.EndsWith(lines[0], "): expired, revoked or meant for another catalog; get a new one.");
         Assert.AreEqual(2, anonymous.ExitCode, anonymous.ToString());
-        StringAssert.EndsWith(anonymous.Error.Trim(), "Set CATALOG_TOKEN or CATALOG_API_KEY.");
+        StringAssert.StartsWith(anonymous.Error, $"catalog: The catalog at {_host.BaseAddress} needs credentials (401");
+        StringAssert.EndsWith(anonymous.Error.Trim(), "): set CATALOG_TOKEN or CATALOG_API_KEY.");
     }
 }

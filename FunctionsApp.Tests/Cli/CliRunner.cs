@@ -10,11 +10,15 @@ internal sealed record CliResult(int ExitCode, string Out, string Error)
 /// <summary>Runs the CLI through its entry point with captured, redirected output and only the variables given.</summary>
 internal static class CliRunner
 {
-    public static async Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? variables, HttpMessageHandler? handler, params string[] args)
+    public static Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? variables, HttpMessageHandler? handler, params string[] args) =>
+        RunAsync(workingDirectory, variables, handler, null, args);
+
+    public static async Task<CliResult> RunAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string>? variables, HttpMessageHandler? handler, Azure.Core.TokenCredential? credential, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var env = new CliEnvironment(output, error, IsTerminal: false, name => variables?.GetValueOrDefault(name), TimeProvider.System, workingDirectory) { Handler = handler };
+        var env = new CliEnvironment(output, error, IsTerminal: false, name => variables?.GetValueOrDefault(name), TimeProvider.System, workingDirectory) { Handler = handler, AzureCredential = credential };
 
         var code = await CatalogCli.RunAsync(args, env);
 
@@ -40,4 +44,28 @@ internal sealed class ScratchFolder : IDisposable
     }
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
+}
+
+/// <summary>Answers requests from a script, in order, and keeps what was asked.</summary>
+internal sealed class ScriptedHandler(params HttpResponseMessage[] answers) : HttpMessageHandler
+{
+    private readonly Queue<HttpResponseMessage> _answers = new(answers);
+
+    public List<HttpRequestMessage> Requests { get; } = [];
+
+    public static HttpResponseMessage Answer(System.Net.HttpStatusCode status, string json, int? retryAfterSeconds = null)
+    {
+        var response = new HttpResponseMessage(status) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        if (retryAfterSeconds is { } seconds)
+        {
+            response.Headers.RetryAfter = new(TimeSpan.FromSeconds(seconds));
+        }
+        return response;
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Requests.Add(request);
+        return Task.FromResult(_answers.Dequeue());
+    }
 }
