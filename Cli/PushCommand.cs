@@ -33,7 +33,7 @@ internal static class PushCommand
         if (env.IsTerminal)
         {
             await console.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new RateColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RateColumn(), new SpinnerColumn())
                 .StartAsync(async context =>
                 {
                     var task = context.AddTask("documents", maxValue: files.Count);
@@ -52,10 +52,7 @@ internal static class PushCommand
             {
                 await Send(batch);
                 done += batch.Count;
-                var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                var rate = elapsed > 0 ? done / elapsed : 0;
-                var eta = rate > 0 ? TimeSpan.FromSeconds((files.Count - done) / rate) : TimeSpan.Zero;
-                env.Out.WriteLine($"[{done}/{files.Count}] {100 * done / files.Count}%  {rate:0} docs/s  ETA {eta:m\\:ss}");
+                env.Out.WriteLine($"[{100 * done / files.Count,3}%] {Progress(done, files.Count, Stopwatch.GetElapsedTime(started))}");
             }
         }
 
@@ -110,10 +107,17 @@ internal static class PushCommand
         Interactive = env.IsTerminal ? InteractionSupport.Detect : InteractionSupport.No,
     });
 
-    /// <summary>"120/400 docs · 230 docs/s".</summary>
+    /// <summary>"120/400 docs · 230 docs/s · ETA 0:01", the rate over the whole run so far.</summary>
     private sealed class RateColumn : ProgressColumn
     {
-        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text($"{task.Value:0}/{task.MaxValue:0} docs · {task.Speed ?? 0:0} docs/s");
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) => new Text(Progress((int)task.Value, (int)task.MaxValue, task.ElapsedTime ?? TimeSpan.Zero));
+    }
+
+    /// <summary>Done/total, documents a second and the time left at that rate.</summary>
+    internal static string Progress(int done, int total, TimeSpan elapsed)
+    {
+        var rate = elapsed.TotalSeconds > 0 ? done / elapsed.TotalSeconds : 0;
+        var eta = rate > 0 ? TimeSpan.FromSeconds((total - done) / rate) : TimeSpan.Zero;
+        return $"{done}/{total} docs · {rate:0} docs/s · ETA {eta:m\\:ss}";
     }
 }

@@ -162,9 +162,9 @@ public sealed class CatalogCliHostTests
         Assert.AreEqual(0, result.ExitCode, result.ToString());
         var lines = result.Out.Split('\n');
         StringAssert.StartsWith(lines[0], $"Pushing 5 documents to {_host.BaseAddress} in 3 batches.");
-        StringAssert.Matches(lines[1], new System.Text.RegularExpressions.Regex(@"^\[2/5\] 40%  \d+ docs/s  ETA \d+:\d\d$"));
-        StringAssert.StartsWith(lines[2], "[4/5] 80%");
-        StringAssert.StartsWith(lines[3], "[5/5] 100%");
+        StringAssert.Matches(lines[1], new System.Text.RegularExpressions.Regex(@"^\[ 40%\] 2/5 docs · \d+ docs/s · ETA \d+:\d\d$"));
+        StringAssert.StartsWith(lines[2], "[ 80%] 4/5 docs · ");
+        StringAssert.Matches(lines[3], new System.Text.RegularExpressions.Regex(@"^\[100%\] 5/5 docs · \d+ docs/s · ETA 0:00$"));
         Assert.DoesNotContain("\u001b[", result.Out, "no terminal escapes when redirected");
         AssertSummary(result.Out, created: 5, unchanged: 0, invalid: 0);
         Assert.AreEqual(0, updated.ExitCode, updated.ToString());
