@@ -75,19 +75,14 @@ internal static class CatalogCli
         {
             if (r.GetValueOrDefault<int>() is < 0 or > 100) r.AddError("--min-score must be between 0 and 100.");
         });
-        var staleDays = new Option<int>("--stale-after-days") { Description = "The catalog's Catalog__StaleAfterDays (not-reviewed rule).", DefaultValueFactory = _ => new CatalogOptions().StaleAfterDays };
-        staleDays.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 3650) r.AddError("--stale-after-days must be between 1 and 3650.");
-        });
         var command = new Command("lint", "Check documents against the template and the quality rules, offline: the findings and score POST /api/validate gives. Exit 0 clean, 1 an error finding or a score below --min-score, 2 bad input.")
         {
-            paths, format, minScore, staleDays,
+            paths, format, minScore,
         };
         command.SetAction(parse =>
         {
             var files = MarkdownSources.Read(parse.GetRequiredValue(paths), env.WorkingDirectory, MaxDocumentBytes);
-            var linted = Linter.Lint(files, env.Clock.GetUtcNow(), parse.GetValue(staleDays));
+            var linted = Linter.Lint(files, env.Clock.GetUtcNow(), new CatalogOptions().StaleAfterDays);
             LintReport.Write(env.Out, parse.GetRequiredValue(format), linted, parse.GetValue(minScore));
             return LintReport.ExitCode(linted, parse.GetValue(minScore));
         });

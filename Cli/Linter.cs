@@ -1,3 +1,4 @@
+using ComponentCatalog.Catalog;
 using ComponentCatalog.Markdown;
 using ComponentCatalog.Model;
 using ComponentCatalog.Quality;
@@ -11,7 +12,7 @@ internal sealed record LocatedFinding(int Line, Finding Finding);
 internal sealed record LintedFile(string Path, string? Name, int Score, bool Valid, IReadOnlyList<LocatedFinding> Findings);
 
 /// <summary>
-/// Offline lint with the service's own parser and rules (<see cref="DocumentLint"/>, <see cref="QualityRules"/>).
+/// Offline lint with the service's own parser and rules (<see cref="DocumentLint"/>, <see cref="ComponentQuality"/>).
 /// References resolve against the linted files as they would within one <c>POST /api/import</c>: a name
 /// counts as present when a file without error findings carries it.
 /// </summary>
@@ -24,16 +25,15 @@ internal static class Linter
         var parsed = files.Select(f => (File: f, Lint: DocumentLint.Markdown(Template, f.Text))).ToList();
         var names = parsed
             .Where(p => p.Lint.Findings.All(f => f.Severity != FindingSeverity.Error))
-            .Select(p => DocumentLint.NameOf(p.Lint.Document))
+            .Select(p => Names.NameOf(p.Lint.Document))
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
-        var staleBefore = now.AddDays(-staleAfterDays);
 
         return parsed.Select(p =>
         {
-            var report = QualityRules.Evaluate(p.Lint.Document, names.Contains, staleBefore, p.Lint.Findings);
+            var report = ComponentQuality.Evaluate(p.Lint.Document, names.Contains, now, staleAfterDays, p.Lint.Findings);
             var located = report.Findings.Select(f => new LocatedFinding(FindingLines.LineOf(p.File.Text, f.Section), f)).ToList();
-            return new LintedFile(p.File.Path, DocumentLint.NameOf(p.Lint.Document), report.Score, report.Valid, located);
+            return new LintedFile(p.File.Path, Names.NameOf(p.Lint.Document), report.Score, report.Valid, located);
         }).ToList();
     }
 }

@@ -65,7 +65,7 @@ public sealed partial class MaintenanceJobs(
         {
             if (head.DeletedAt is { } at && at < cutoff && await documents.PurgeAsync(head, ct))
             {
-                await search.ForgetAsync(head.Name, ct);
+                search.Apply(head.Name, null);
                 purged++;
             }
         }
@@ -85,7 +85,10 @@ public sealed partial class MaintenanceJobs(
         return step(0, null, new() { ["scored"] = scored.Count, ["owners"] = byOwner.Count });
     }, report: null, ct);
 
-    /// <summary>Repairs summary rows that disagree with the heads (a write whose derived rows failed).</summary>
+    /// <summary>
+    /// Repairs index entries that disagree with the heads: heads written before entries were committed with
+    /// them, or anything this instance's index missed. Each repair is announced, so every instance applies it.
+    /// </summary>
     public Task<JobOutcome> RunReconcileIndexAsync(CancellationToken ct = default) =>
         RunAsync(ReconcileIndex, async (run, step) =>
         {
@@ -97,8 +100,7 @@ public sealed partial class MaintenanceJobs(
                 var entry = indexed.GetValueOrDefault(head.Name);
                 var live = !head.Deleted && !head.Purging;
                 if (live == (entry is not null) && (!live || entry!.Revision == head.Revision)) continue;
-                await search.PublishAsync(head.Name, live ? await catalog.IndexEntryAsync(head.Name, head.Revision, ct) : null, ct);
-                repaired++;
+                if (await catalog.ReindexAsync(head, ct)) repaired++;
             }
             return step(heads.Count, heads.LastOrDefault()?.Name, new() { ["checked"] = heads.Count, ["repaired"] = repaired });
         }, report: null, ct);

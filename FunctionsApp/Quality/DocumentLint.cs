@@ -21,8 +21,4 @@ public static class DocumentLint
     /// <summary>A JSON body: the field checks as findings.</summary>
     public static IReadOnlyList<Finding> Json(ComponentDocument document) =>
         QualityRules.FromValidation(DocumentValidator.Validate(document)).ToList();
-
-    /// <summary>The name a document is (or would be) stored under: its <c>name</c>, else its title's slug.</summary>
-    public static string? NameOf(ComponentDocument document) =>
-        document.Name ?? (document.Title is { } title && Names.Slug(title) is { Length: > 0 } slug ? slug : null);
 }
