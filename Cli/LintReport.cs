@@ -21,7 +21,7 @@ internal static class LintReport
                 output.WriteLine(Json(files, minScore).ToJsonString(Indented));
                 break;
             case "sarif":
-                output.WriteLine(Sarif.Log(files.SelectMany(f => f.Findings.Select(l => new SarifFinding(f.Path, l.Line, l.Finding))).ToList()).ToJsonString(Indented));
+                output.WriteLine(Sarif.Log(files.SelectMany(f => f.Findings.Select(l => new SarifFinding(SarifUri(f.Path), l.Line, l.Finding))).ToList()).ToJsonString(Indented));
                 break;
             default:
                 Text(output, files, minScore);
@@ -66,6 +66,11 @@ internal static class LintReport
             }).ToArray()),
         }).ToArray()),
     };
+
+    /// <summary>A relative path as a relative URI reference (segments escaped); a path outside the working directory as a file URI.</summary>
+    internal static string SarifUri(string path) => Path.IsPathRooted(path)
+        ? new Uri(path).AbsoluteUri
+        : string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
 
     private static string Severity(FindingSeverity severity) => JsonNamingPolicy.CamelCase.ConvertName(severity.ToString());
 }

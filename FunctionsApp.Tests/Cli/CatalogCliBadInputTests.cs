@@ -152,6 +152,26 @@ public sealed class CatalogCliBadInputTests
     }
 
     [TestMethod]
+    public async Task Push_OnATerminal_RendersTheProgressDisplayAndTheSummary()
+    {
+        using var folder = new ScratchFolder();
+        folder.Write("a.md", CatalogCliLintTests.GoodDoc("alpha"));
+        folder.Write("b.md", CatalogCliLintTests.GoodDoc("beta"));
+        var handler = new ScriptedHandler(ScriptedHandler.Answer(HttpStatusCode.OK, """
+            {"dryRun":false,"results":[{"path":"a.md","name":"alpha","status":"created","score":100},{"path":"b.md","name":"beta","status":"invalid","errors":{"owner":["A team id."]}}]}
+            """));
+
+        var result = await CliRunner.RunAsync(folder.Path, new Dictionary<string, string> { ["CATALOG_TOKEN"] = "t" }, handler, null, terminal: true, "push", ".");
+
+        Assert.AreEqual(1, result.ExitCode, result.ToString());
+        Assert.AreEqual(string.Empty, result.Error);
+        StringAssert.Contains(result.Out, "Pushing 2 documents to http://127.0.0.1:7071/ in 1 batch.");
+        Assert.DoesNotContain("[100%]", result.Out, "the plain progress lines are for redirected output only");
+        StringAssert.Contains(result.Out, "invalid: b.md — owner: A team id.");
+        StringAssert.Matches(result.Out, new System.Text.RegularExpressions.Regex(@"created\s*│\s*1 │"));
+    }
+
+    [TestMethod]
     public async Task Push_BothCredentialsSet_NamesBothSettings()
     {
         using var folder = new ScratchFolder();

@@ -164,4 +164,20 @@ public sealed class CatalogCliLintTests
         StringAssert.Contains(noPaths.Error, "Run 'catalog --help' for usage.");
         Assert.AreEqual(string.Empty, format.Out + noPaths.Out);
     }
+
+    [TestMethod]
+    public async Task Lint_SarifUris_AreRelativeReferencesOrFileUris()
+    {
+        using var folder = new ScratchFolder();
+        using var outside = new ScratchFolder();
+        folder.Write("my docs/a b.md", GoodDoc("alpha", related: "- ghost - gone"));
+        var elsewhere = outside.Write("c.md", GoodDoc("gamma", related: "- ghost - gone"));
+
+        var result = await CliRunner.RunAsync(folder.Path, "lint", "my docs", elsewhere, "--format", "sarif");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        var uris = JsonNode.Parse(result.Out)!["runs"]![0]!["results"]!.AsArray()
+            .Select(r => (string?)r!["locations"]![0]!["physicalLocation"]!["artifactLocation"]!["uri"]).ToList();
+        CollectionAssert.AreEquivalent(new[] { "my%20docs/a%20b.md", new Uri(elsewhere).AbsoluteUri }, uris);
+    }
 }

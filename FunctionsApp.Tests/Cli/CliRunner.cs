@@ -13,12 +13,16 @@ internal static class CliRunner
     public static Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? variables, HttpMessageHandler? handler, params string[] args) =>
         RunAsync(workingDirectory, variables, handler, null, args);
 
+    public static Task<CliResult> RunAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string>? variables, HttpMessageHandler? handler, Azure.Core.TokenCredential? credential, params string[] args) =>
+        RunAsync(workingDirectory, variables, handler, credential, terminal: false, args);
+
     public static async Task<CliResult> RunAsync(
-        string workingDirectory, IReadOnlyDictionary<string, string>? variables, HttpMessageHandler? handler, Azure.Core.TokenCredential? credential, params string[] args)
+        string workingDirectory, IReadOnlyDictionary<string, string>? variables, HttpMessageHandler? handler, Azure.Core.TokenCredential? credential, bool terminal, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var env = new CliEnvironment(output, error, IsTerminal: false, name => variables?.GetValueOrDefault(name), TimeProvider.System, workingDirectory) { Handler = handler, AzureCredential = credential };
+        var env = new CliEnvironment(output, error, IsTerminal: terminal, name => variables?.GetValueOrDefault(name), TimeProvider.System, workingDirectory) { Handler = handler, AzureCredential = credential };
 
         var code = await CatalogCli.RunAsync(args, env);
 
