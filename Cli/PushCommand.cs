@@ -30,16 +30,33 @@ internal static class PushCommand
             results.AddRange((answer["results"] as JsonArray ?? []).OfType<JsonObject>());
         }
 
+        try
+        {
+            await SendAllAsync(env, console, batches, files.Count, Send);
+        }
+        catch (CliException e) when (results.Count > 0)
+        {
+            Summary(env.Out, console, results);
+            throw new CliException($"{e.Message} ({results.Count} of {files.Count} documents were processed before that; the table above counts them.)", e.ExitCode);
+        }
+
+        Summary(env.Out, console, results);
+        var failed = results.Count(r => (string?)r["status"] is "invalid" or "forbidden");
+        return failed > 0 ? ExitCodes.Problems : ExitCodes.Ok;
+    }
+
+    private static async Task SendAllAsync(CliEnvironment env, IAnsiConsole console, List<IReadOnlyList<SourceFile>> batches, int total, Func<IReadOnlyList<SourceFile>, Task> send)
+    {
         if (env.IsTerminal)
         {
             await console.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RateColumn(), new SpinnerColumn())
                 .StartAsync(async context =>
                 {
-                    var task = context.AddTask("documents", maxValue: files.Count);
+                    var task = context.AddTask("documents", maxValue: total);
                     foreach (var batch in batches)
                     {
-                        await Send(batch);
+                        await send(batch);
                         task.Increment(batch.Count);
                     }
                 });
@@ -50,15 +67,11 @@ internal static class PushCommand
             var done = 0;
             foreach (var batch in batches)
             {
-                await Send(batch);
+                await send(batch);
                 done += batch.Count;
-                env.Out.WriteLine($"[{100 * done / files.Count,3}%] {Progress(done, files.Count, Stopwatch.GetElapsedTime(started))}");
+                env.Out.WriteLine($"[{100 * done / total,3}%] {Progress(done, total, Stopwatch.GetElapsedTime(started))}");
             }
         }
-
-        Summary(env.Out, console, results);
-        var failed = results.Count(r => (string?)r["status"] is "invalid" or "forbidden");
-        return failed > 0 ? ExitCodes.Problems : ExitCodes.Ok;
     }
 
     private static void Summary(TextWriter output, IAnsiConsole console, List<JsonObject> results)

@@ -172,6 +172,26 @@ public sealed class CatalogCliBadInputTests
     }
 
     [TestMethod]
+    public async Task Push_TokenRefusedMidway_SummarisesWhatWasDoneAndSaysSoInOneLine()
+    {
+        using var folder = new ScratchFolder();
+        folder.Write("a.md", CatalogCliLintTests.GoodDoc("alpha"));
+        folder.Write("b.md", CatalogCliLintTests.GoodDoc("beta"));
+        var handler = new ScriptedHandler(
+            ScriptedHandler.Answer(HttpStatusCode.OK, """{"dryRun":false,"results":[{"path":"a.md","name":"alpha","status":"created","score":100}]}"""),
+            ScriptedHandler.Answer(HttpStatusCode.Unauthorized, """{"title":"Unauthorized","detail":"The token has expired."}"""));
+
+        var result = await CliRunner.RunAsync(folder.Path, new Dictionary<string, string> { ["CATALOG_TOKEN"] = "t" }, handler, "push", ".", "--batch-size", "1");
+
+        Assert.AreEqual(2, result.ExitCode, result.ToString());
+        StringAssert.StartsWith(result.Out, "Pushing 2 documents to http://127.0.0.1:7071/ in 2 batches.\n[ 50%] 1/2 docs · ");
+        StringAssert.Matches(result.Out, new System.Text.RegularExpressions.Regex(@"created\s*│\s*1 │"));
+        Assert.AreEqual(
+            "catalog: The catalog at http://127.0.0.1:7071/ refused the credentials from CATALOG_TOKEN (401: The token has expired): expired, revoked or meant for another catalog; get a new one. (1 of 2 documents were processed before that; the table above counts them.)",
+            result.Error.Trim());
+    }
+
+    [TestMethod]
     public async Task Push_BothCredentialsSet_NamesBothSettings()
     {
         using var folder = new ScratchFolder();
