@@ -58,10 +58,9 @@ public sealed class QualityFunctions(
         var source = await DocumentBodies.ReadSourceAsync(req, options.MaxBodyBytes, ct);
         if (source.IsMarkdown)
         {
-            var parsed = markdown.Parse(source.Text);
-            return (parsed.Document, parsed.Findings.Concat(QualityRules.FromValidation(DocumentValidator.Validate(parsed.Document))).ToList());
+            return DocumentLint.Markdown(markdown, source.Text);
         }
         var document = RequestBody.DeserializeStrict<ComponentDocument>(source.Text);
-        return (document, QualityRules.FromValidation(DocumentValidator.Validate(document)).ToList());
+        return (document, DocumentLint.Json(document));
     }
 }
