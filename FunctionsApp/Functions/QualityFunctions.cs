@@ -12,7 +12,7 @@ namespace ComponentCatalog.Functions;
 
 /// <summary>Quality scores, linting without storing, and docs-as-code import.</summary>
 public sealed class QualityFunctions(
-    Catalog.ComponentCatalog catalog, ComponentQuality quality, ComponentImport import, MarkdownTemplate markdown, CatalogOptions options)
+    Catalog.ComponentCatalog catalog, DocumentLint lint, ComponentImport import, CatalogOptions options)
 {
     [Function("GetQuality")]
     public async Task<HttpResponseData> Get(
@@ -30,9 +30,7 @@ public sealed class QualityFunctions(
         FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
-        var (document, findings) = await ReadForLintAsync(req, ct);
-        var report = await quality.EvaluateAsync(document, findings, ct: ct);
-        var name = document.Name ?? (document.Title is { } t ? Names.Slug(t) : null);
+        var (name, report) = await LintAsync(req, ct);
         var accept = req.Headers.TryGetValues("Accept", out var values) ? string.Join(",", values) : string.Empty;
         return accept.Contains(Sarif.MediaType, StringComparison.OrdinalIgnoreCase)
             ? await req.TextAsync(Sarif.Log(req.Query["path"], report.Findings).ToJsonString(), Sarif.MediaType + "; charset=utf-8")
@@ -54,19 +52,11 @@ public sealed class QualityFunctions(
         return await req.JsonAsync(new { dryRun = request.DryRun, results });
     }
 
-    /// <summary>A body to lint: field errors and Markdown problems become findings instead of a 400.</summary>
-    private async Task<(ComponentDocument Document, IReadOnlyList<Finding> Findings)> ReadForLintAsync(HttpRequestData req, CancellationToken ct)
+    /// <summary>A body to lint, JSON or Markdown.</summary>
+    private async Task<LintResult> LintAsync(HttpRequestData req, CancellationToken ct) => req.MediaType() switch
     {
-        switch (req.MediaType())
-        {
-            case "application/json":
-                var document = RequestBody.DeserializeStrict<ComponentDocument>(await req.ReadTextAsync(options.MaxBodyBytes, ct));
-                return (document, QualityRules.FromValidation(DocumentValidator.Validate(document)).ToList());
-            case MarkdownTemplate.MediaType or "text/x-markdown":
-                var parsed = markdown.Parse(await req.ReadTextAsync(options.MaxBodyBytes, ct));
-                return (parsed.Document, parsed.Findings.Concat(QualityRules.FromValidation(DocumentValidator.Validate(parsed.Document))).ToList());
-            default:
-                throw new UnsupportedMediaTypeException("Send application/json or text/markdown.");
-        }
-    }
+        "application/json" => await lint.JsonAsync(RequestBody.DeserializeStrict<ComponentDocument>(await req.ReadTextAsync(options.MaxBodyBytes, ct)), ct),
+        MarkdownTemplate.MediaType or "text/x-markdown" => await lint.MarkdownAsync(await req.ReadTextAsync(options.MaxBodyBytes, ct), ct),
+        _ => throw new UnsupportedMediaTypeException("Send application/json or text/markdown."),
+    };
 }

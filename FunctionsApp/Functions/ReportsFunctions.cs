@@ -1,40 +1,32 @@
 using ComponentCatalog.Auth;
 using ComponentCatalog.Http;
 using ComponentCatalog.Maintenance;
-using ComponentCatalog.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
 namespace ComponentCatalog.Functions;
 
 /// <summary>What the maintenance jobs found, with when each last ran and how long it took.</summary>
-public sealed class ReportsFunctions(JobStore jobs)
+public sealed class ReportsFunctions(CatalogReports reports)
 {
     [Function("GetStaleReport")]
     public Task<HttpResponseData> Stale(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/stale")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
-        ReportAsync(req, context, MaintenanceJobs.StaleSweep, "stale", ct);
+        ReportAsync(req, context, "stale", ct);
 
     [Function("GetDanglingReport")]
     public Task<HttpResponseData> Dangling(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/dangling")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
-        ReportAsync(req, context, MaintenanceJobs.DanglingCheck, "dangling", ct);
+        ReportAsync(req, context, "dangling", ct);
 
     [Function("GetQualityTrendReport")]
     public Task<HttpResponseData> QualityTrend(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/quality-trend")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
-        ReportAsync(req, context, MaintenanceJobs.QualitySnapshot, "quality-trend", ct);
+        ReportAsync(req, context, "quality-trend", ct);
 
-    private async Task<HttpResponseData> ReportAsync(HttpRequestData req, FunctionContext context, string job, string report, CancellationToken ct)
+    private async Task<HttpResponseData> ReportAsync(HttpRequestData req, FunctionContext context, string report, CancellationToken ct)
     {
         context.GetUser();
-        var last = await jobs.GetLastAsync(job, ct);
-        var items = await jobs.ReadReportAsync(report, ct);
-        return await req.JsonAsync(new
-        {
-            job,
-            lastRun = last is null ? null : new { last.RunId, last.StartedAt, last.FinishedAt, last.DurationMs, last.Counts },
-            items = items.Select(i => i.Data),
-        });
+        return await req.JsonAsync(await reports.ReadAsync(report, ct));
     }
 }
