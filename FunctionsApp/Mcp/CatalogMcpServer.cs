@@ -138,7 +138,7 @@ public sealed partial class CatalogMcpServer
     private static JsonSerializerOptions CreateSerializer()
     {
         var options = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions);
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.MakeReadOnly();
         return options;
     }

@@ -4,6 +4,7 @@ using RangeAttribute = System.ComponentModel.DataAnnotations.RangeAttribute;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Functions;
 using ComponentCatalog.Http;
@@ -233,19 +234,19 @@ public sealed class CatalogMcpTools(
 
 public enum DocumentFormat
 {
-    Markdown,
-    Json,
+    [JsonStringEnumMemberName("markdown")] Markdown,
+    [JsonStringEnumMemberName("json")] Json,
 }
 
 public enum GraphDirection
 {
-    Both,
-    Out,
-    In,
+    [JsonStringEnumMemberName("both")] Both,
+    [JsonStringEnumMemberName("out")] Out,
+    [JsonStringEnumMemberName("in")] In,
 }
 
 public enum ReportKind
 {
-    Stale,
-    Dangling,
+    [JsonStringEnumMemberName("stale")] Stale,
+    [JsonStringEnumMemberName("dangling")] Dangling,
 }
