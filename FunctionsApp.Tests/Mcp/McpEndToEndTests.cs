@@ -156,6 +156,7 @@ public sealed class McpEndToEndTests
         CollectionAssert.IsSubsetOf(new[] { "catalog://template", $"catalog://components/{Ledger}", $"catalog://components/{Checkout}" }, uris);
         CollectionAssert.AreEquivalent(new[] { "document_component", "review_component_doc" }, prompts.Select(p => p.Name).ToArray());
         Assert.AreEqual("component-catalog", client.ServerInfo?.Name);
+        Assert.AreEqual("2026-07-28", client.NegotiatedProtocolVersion, "the SDK client speaks the newest revision (no initialize handshake)");
     }
 
     [TestMethod]
