@@ -475,37 +475,50 @@ public sealed class McpEndToEndTests
     }
 
     [TestMethod]
-    [DataRow("application/json", null, null, HttpStatusCode.NotAcceptable, "text/event-stream")]
-    [DataRow("application/json, text/event-stream", "Mcp-Session-Id", "abc", HttpStatusCode.BadRequest, "Mcp-Session-Id")]
-    [DataRow("application/json, text/event-stream", "MCP-Protocol-Version", "1999-01-01", HttpStatusCode.BadRequest, "2025-11-25")]
-    public async Task RawPost_TransportRulesBroken_Returns4xxJsonRpcError(string accept, string? header, string? value, HttpStatusCode expected, string mentions)
+    [DataRow("application/json", null, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}", HttpStatusCode.NotAcceptable, "text/event-stream")]
+    [DataRow("application/json, text/event-stream", "Mcp-Session-Id", "abc", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}", HttpStatusCode.BadRequest, "Mcp-Session-Id")]
+    [DataRow("application/json, text/event-stream", null, null, "{\"hello\":", HttpStatusCode.BadRequest, "JSON-RPC")]
+    public async Task RawPost_TransportMisused_ReturnsProblemJsonNotA500(string accept, string? header, string? value, string body, HttpStatusCode expected, string mentions)
     {
         var headers = header is null ? null : new Dictionary<string, string> { [header] = value! };
 
-        var (status, contentType, body, _) = await RawAsync(HttpMethod.Post, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", accept, headers);
+        var (status, contentType, text, _) = await RawAsync(HttpMethod.Post, body, accept, headers);
 
-        Assert.AreEqual(expected, status, body);
-        Assert.AreEqual("application/json", contentType);
-        using var error = JsonDocument.Parse(body);
-        Assert.IsTrue(error.RootElement.GetProperty("error").GetProperty("code").GetInt32() < 0, body);
-        StringAssert.Contains(body, mentions);
+        Assert.AreEqual(expected, status, text);
+        Assert.AreEqual("application/problem+json", contentType);
+        StringAssert.Contains(text, mentions);
     }
 
     [TestMethod]
-    public async Task RawPost_NotJsonRpc_Returns400NotA500()
+    public async Task RawPost_UnsupportedProtocolVersion_Returns400JsonRpcErrorListingTheSupported()
     {
-        var (status, _, body, _) = await RawAsync(HttpMethod.Post, "{\"hello\":");
+        var (status, contentType, body, _) = await RawAsync(HttpMethod.Post, """{"jsonrpc":"2.0","id":3,"method":"tools/list"}""",
+            headers: new Dictionary<string, string> { ["MCP-Protocol-Version"] = "1999-01-01" });
 
         Assert.AreEqual(HttpStatusCode.BadRequest, status, body);
-        StringAssert.Contains(body, "JSON-RPC");
+        Assert.AreEqual("application/json", contentType);
+        using var error = JsonDocument.Parse(body);
+        Assert.AreEqual(3, error.RootElement.GetProperty("id").GetInt32());
+        Assert.AreEqual((int)McpErrorCode.UnsupportedProtocolVersion, error.RootElement.GetProperty("error").GetProperty("code").GetInt32());
+        StringAssert.Contains(body, "2025-11-25");
     }
 
     [TestMethod]
-    [DataRow("GET")]
-    [DataRow("DELETE")]
-    public async Task GetOrDelete_StatelessServer_Returns405AllowPost(string method)
+    public async Task RawPost_2026RevisionWithWrongMcpMethodHeader_Returns400HeaderMismatch()
     {
-        var (status, _, _, response) = await RawAsync(new HttpMethod(method), null, accept: "text/event-stream");
+        var (status, _, body, _) = await RawAsync(HttpMethod.Post,
+            """{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}""",
+            headers: new Dictionary<string, string> { ["MCP-Protocol-Version"] = "2026-07-28", ["Mcp-Method"] = "tools/call" });
+
+        Assert.AreEqual(HttpStatusCode.BadRequest, status, body);
+        using var error = JsonDocument.Parse(body);
+        Assert.AreEqual((int)McpErrorCode.HeaderMismatch, error.RootElement.GetProperty("error").GetProperty("code").GetInt32(), body);
+    }
+
+    [TestMethod]
+    public async Task Get_StatelessServerHasNoStream_Returns405AllowPost()
+    {
+        var (status, _, _, response) = await RawAsync(HttpMethod.Get, null, accept: "text/event-stream");
 
         Assert.AreEqual(HttpStatusCode.MethodNotAllowed, status);
         Assert.AreEqual("POST", response.Content.Headers.Allow.Single());

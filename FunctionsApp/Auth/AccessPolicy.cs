@@ -46,7 +46,7 @@ public static class AccessPolicy
         ["GetQuality"] = CatalogRole.Reader,
         ["ValidateDocument"] = CatalogRole.Reader,
         ["Mcp"] = CatalogRole.Reader,
-        ["McpMethodNotAllowed"] = CatalogRole.Reader,
+        ["McpGetStream"] = CatalogRole.Reader,
 
         ["CreateComponent"] = CatalogRole.Writer,
         ["PutComponent"] = CatalogRole.Writer,

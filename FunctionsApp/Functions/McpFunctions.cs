@@ -34,10 +34,10 @@ public sealed class McpFunctions(McpEndpoint endpoint, ProtectedResource resourc
         return response;
     }
 
-    /// <summary>A stateless server offers no server-to-client stream (GET) and has no session to end (DELETE): 405.</summary>
-    [Function("McpMethodNotAllowed")]
-    public HttpResponseData NotAllowed(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "delete", Route = ProtectedResource.EndpointRoute)] HttpRequestData req,
+    /// <summary>A stateless server offers no server-to-client stream: a GET (the SSE stream request) gets 405.</summary>
+    [Function("McpGetStream")]
+    public HttpResponseData GetStream(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ProtectedResource.EndpointRoute)] HttpRequestData req,
         FunctionContext context)
     {
         context.GetUser();

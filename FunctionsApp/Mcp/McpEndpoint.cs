@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ComponentCatalog.Errors;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -21,7 +22,8 @@ public sealed record McpHttpResult(HttpStatusCode Status, string? ContentType);
 /// gets a fresh <see cref="StreamableHttpServerTransport"/> with <c>Stateless = true</c> and a fresh
 /// <see cref="McpServer"/> over the shared tools, resources and prompts, so any instance answers any request. Written
 /// here is only the HTTP edge that the SDK keeps in its ASP.NET Core package: the Accept and Content-Type checks,
-/// reading the JSON-RPC message, the protocol-version and session headers, and the status line (ADR 0030).
+/// reading the JSON-RPC message, the protocol-version and session headers, and the status line (ADR 0030). Misuse of
+/// the transport is thrown as the catalog's exceptions, so it answers problem+json like every other route.
 /// </summary>
 public sealed partial class McpEndpoint(CatalogMcpServer primitives, ILoggerFactory loggerFactory, ILogger<McpEndpoint> logger)
 {
@@ -36,13 +38,15 @@ public sealed partial class McpEndpoint(CatalogMcpServer primitives, ILoggerFact
     {
         if (!Accepts(request.Accept, "application/json") || !Accepts(request.Accept, EventStream))
         {
-            return await ErrorAsync(responseBody, HttpStatusCode.NotAcceptable, McpErrorCode.InvalidRequest,
-                "Not Acceptable: the client must accept both application/json and text/event-stream.");
+            throw new NotAcceptableException("The client must accept both application/json and text/event-stream (MCP streamable HTTP).");
         }
         if (!IsJson(request.ContentType))
         {
-            return await ErrorAsync(responseBody, HttpStatusCode.UnsupportedMediaType, McpErrorCode.InvalidRequest,
-                "Unsupported Media Type: send the JSON-RPC message as application/json.");
+            throw new UnsupportedMediaTypeException("Send the JSON-RPC message as application/json.");
+        }
+        if (!string.IsNullOrEmpty(request.SessionId))
+        {
+            throw new ValidationException("Mcp-Session-Id", "This server is stateless and issues no Mcp-Session-Id; send none.");
         }
 
         JsonRpcMessage? message;
@@ -56,16 +60,10 @@ public sealed partial class McpEndpoint(CatalogMcpServer primitives, ILoggerFact
         }
         if (message is null)
         {
-            return await ErrorAsync(responseBody, HttpStatusCode.BadRequest, McpErrorCode.ParseError,
-                "Bad Request: the body is not one JSON-RPC message.");
+            throw new ValidationException("body", "The body is not one JSON-RPC 2.0 message.");
         }
 
         var id = message is JsonRpcRequest withId ? withId.Id : default;
-        if (!string.IsNullOrEmpty(request.SessionId))
-        {
-            return await ErrorAsync(responseBody, HttpStatusCode.BadRequest, McpErrorCode.InvalidRequest,
-                "Bad Request: this server is stateless and issues no Mcp-Session-Id; send none.", id);
-        }
         if (HeaderProblem(request, message) is { } problem)
         {
             return await ErrorAsync(responseBody, HttpStatusCode.BadRequest, problem.Code, problem.Message, id, problem.Data);
@@ -112,7 +110,10 @@ public sealed partial class McpEndpoint(CatalogMcpServer primitives, ILoggerFact
         }
     }
 
-    /// <summary>An error the HTTP edge decides on its own, before the server runs, as a JSON-RPC error body.</summary>
+    /// <summary>
+    /// A protocol error the HTTP edge decides before the server runs, as a JSON-RPC error body (clients read its code
+    /// and data, e.g. the supported versions, to fall back). Transport misuse is a problem+json like the API's.
+    /// </summary>
     private static async Task<McpHttpResult> ErrorAsync(
         Stream body, HttpStatusCode status, McpErrorCode code, string message, RequestId id = default, JsonNode? data = null)
     {

@@ -19,7 +19,7 @@ public sealed class ProtectedResource(AuthOptions auth, McpOptions options)
     public const string PathPrefix = "/api/";
 
     /// <summary>The functions whose 401s point clients at the metadata.</summary>
-    public static IReadOnlySet<string> Functions { get; } = new HashSet<string>(StringComparer.Ordinal) { "Mcp", "McpMethodNotAllowed" };
+    public static IReadOnlySet<string> Functions { get; } = new HashSet<string>(StringComparer.Ordinal) { "Mcp", "McpGetStream" };
 
     public ProtectedResourceMetadata Metadata(Uri requestUrl) => new()
     {
