@@ -364,7 +364,7 @@ public sealed class McpEndToEndTests
         Assert.AreEqual(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.AreEqual("Bearer", challenge.Scheme);
         StringAssert.StartsWith(challenge.Parameter, "resource_metadata=\"");
-        Assert.AreEqual(new Uri(_a.BaseAddress, "api/.well-known/oauth-protected-resource"), new Uri(metadataUrl));
+        Assert.AreEqual(new Uri(_a.BaseAddress, ".well-known/oauth-protected-resource/api/mcp"), new Uri(metadataUrl));
         Assert.AreEqual(new Uri(_a.BaseAddress, "api/mcp").ToString(), metadata.RootElement.GetProperty("resource").GetString());
         Assert.AreEqual("https://catalog.local/dev", metadata.RootElement.GetProperty("authorization_servers")[0].GetString());
         Assert.AreEqual("api://component-catalog/.default", metadata.RootElement.GetProperty("scopes_supported")[0].GetString());

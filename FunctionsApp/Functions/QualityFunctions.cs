@@ -16,7 +16,7 @@ public sealed class QualityFunctions(
 {
     [Function("GetQuality")]
     public async Task<HttpResponseData> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}/quality")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/quality")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
@@ -26,7 +26,7 @@ public sealed class QualityFunctions(
 
     [Function("ValidateDocument")]
     public async Task<HttpResponseData> Validate(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "validate")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/validate")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
@@ -39,7 +39,7 @@ public sealed class QualityFunctions(
 
     [Function("ImportDocuments")]
     public async Task<HttpResponseData> Import(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "import")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/import")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
         var user = context.GetUser();

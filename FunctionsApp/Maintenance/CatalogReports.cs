@@ -9,7 +9,10 @@ public sealed record ReportRun(string RunId, DateTimeOffset StartedAt, DateTimeO
 /// <summary>One report as clients see it: the job, its last run, and what it found.</summary>
 public sealed record Report(string Job, ReportRun? LastRun, IReadOnlyList<JsonElement> Items);
 
-/// <summary>What the maintenance jobs found (<c>GET /reports/*</c> and the MCP <c>list_report_items</c> tool).</summary>
+/// <summary>
+/// What the maintenance jobs found (<c>GET /api/reports/*</c> and the MCP <c>list_report_items</c> tool): exactly the
+/// items of a job's last completed run, or every point of a series (the quality trend).
+/// </summary>
 public sealed class CatalogReports(JobStore jobs)
 {
     /// <summary>Report name → the job that writes it.</summary>
@@ -23,8 +26,9 @@ public sealed class CatalogReports(JobStore jobs)
     public async Task<Report> ReadAsync(string report, CancellationToken ct = default)
     {
         var job = Jobs.TryGetValue(report, out var name) ? name : throw new ArgumentOutOfRangeException(nameof(report), report, "Unknown report.");
-        var last = await jobs.GetLastAsync(job, ct);
-        var items = await jobs.ReadReportAsync(report, ct);
+        var (last, items) = job == MaintenanceJobs.QualitySnapshot
+            ? (await jobs.GetLastAsync(job, ct), await jobs.ReadSeriesAsync(report, ct))
+            : await jobs.ReadLastRunReportAsync(job, report, ct);
         return new Report(
             job,
             last is null ? null : new ReportRun(last.RunId, last.StartedAt, last.FinishedAt, last.DurationMs, last.Counts),

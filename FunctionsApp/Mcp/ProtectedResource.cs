@@ -11,19 +11,18 @@ namespace ComponentCatalog.Mcp;
 /// </summary>
 public sealed class ProtectedResource(AuthOptions auth, McpOptions options)
 {
-    /// <summary>Function routes (under host.json's route prefix <c>api</c>).</summary>
-    public const string EndpointRoute = "mcp";
-    public const string MetadataRoute = ".well-known/oauth-protected-resource";
+    /// <summary>The endpoint's route (host.json's route prefix is empty: routes are paths).</summary>
+    public const string EndpointRoute = "api/mcp";
 
-    /// <summary>Where the routes are served: the route prefix as a path.</summary>
-    public const string PathPrefix = "/api/";
+    /// <summary>RFC 9728 §3.1: the well-known name inserted before the resource's path, where MCP clients look first.</summary>
+    public const string MetadataRoute = ".well-known/oauth-protected-resource/" + EndpointRoute;
 
     /// <summary>The functions whose 401s point clients at the metadata.</summary>
     public static IReadOnlySet<string> Functions { get; } = new HashSet<string>(StringComparer.Ordinal) { "Mcp", "McpGetStream" };
 
     public ProtectedResourceMetadata Metadata(Uri requestUrl) => new()
     {
-        Resource = Origin(requestUrl) + PathPrefix + EndpointRoute,
+        Resource = $"{Origin(requestUrl)}/{EndpointRoute}",
         AuthorizationServers = [auth.Issuer],
         BearerMethodsSupported = ["header"],
         ScopesSupported = options.Scopes is { Length: > 0 } scopes ? [.. scopes] : [auth.Audience.TrimEnd('/') + "/.default"],
@@ -40,7 +39,7 @@ public sealed class ProtectedResource(AuthOptions auth, McpOptions options)
         var separator = challenge.Contains(' ', StringComparison.Ordinal) ? ", " : " ";
         var headers = new Dictionary<string, string>(problem.Headers, StringComparer.OrdinalIgnoreCase)
         {
-            ["WWW-Authenticate"] = $"{challenge}{separator}resource_metadata=\"{Origin(requestUrl)}{PathPrefix}{MetadataRoute}\"",
+            ["WWW-Authenticate"] = $"{challenge}{separator}resource_metadata=\"{Origin(requestUrl)}/{MetadataRoute}\"",
         };
         return problem with { Headers = headers };
     }

@@ -25,6 +25,6 @@ public sealed class DocumentLint(MarkdownTemplate markdown, ComponentQuality qua
     private async Task<LintResult> EvaluateAsync(ComponentDocument document, IEnumerable<Finding> findings, CancellationToken ct)
     {
         var report = await quality.EvaluateAsync(document, findings.ToList(), ct: ct);
-        return new LintResult(document.Name ?? (document.Title is { } t ? Names.Slug(t) : null), report);
+        return new LintResult(Names.NameOf(document), report);
     }
 }
