@@ -36,6 +36,7 @@ public sealed class McpEndToEndTests
         var shared = new Dictionary<string, string>
         {
             ["CatalogStorage"] = TestStorage.ConnectionString,
+            ["AzureWebJobsStorage"] = TestStorage.ConnectionString,
             ["Catalog__TablePrefix"] = TestStorage.NewPrefix(),
             ["Catalog__PagingKey"] = "mcp-tests-paging-key",
             ["Mcp__MaxResultChars"] = "4000",
