@@ -106,7 +106,7 @@ public sealed class McpEndToEndTests
     private static Task<McpClient> ConnectAsync(DevHostProcess host, string? token = null) =>
         ConnectAsync(new HttpClient { BaseAddress = host.BaseAddress }, new Uri(host.BaseAddress, "api/mcp"), token ?? Token());
 
-    private static async Task<McpClient> ConnectAsync(HttpClient http, Uri endpoint, string token)
+    private static async Task<McpClient> ConnectAsync(HttpClient http, Uri endpoint, string token, string? protocolVersion = null)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
@@ -114,7 +114,7 @@ public sealed class McpEndToEndTests
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
         }, http, ownsHttpClient: true);
-        return await McpClient.CreateAsync(transport);
+        return await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = protocolVersion });
     }
 
     private static string Text(CallToolResult result) =>
@@ -158,6 +158,17 @@ public sealed class McpEndToEndTests
         CollectionAssert.AreEquivalent(new[] { "document_component", "review_component_doc" }, prompts.Select(p => p.Name).ToArray());
         Assert.AreEqual("component-catalog", client.ServerInfo?.Name);
         Assert.AreEqual("2026-07-28", client.NegotiatedProtocolVersion, "the SDK client speaks the newest revision (no initialize handshake)");
+    }
+
+    [TestMethod]
+    public async Task OlderClient_InitializeHandshakeRevision_CallsToolsStatelessly()
+    {
+        await using var client = await ConnectAsync(new HttpClient { BaseAddress = _b.BaseAddress }, new Uri(_b.BaseAddress, "api/mcp"), Token(), "2025-11-25");
+
+        var owner = Json(await CallAsync(client, "get_owner", new() { ["name"] = Ledger }));
+
+        Assert.AreEqual("2025-11-25", client.NegotiatedProtocolVersion);
+        Assert.AreEqual(Team, owner["owner"]!.GetValue<string>());
     }
 
     [TestMethod]

@@ -10,7 +10,8 @@ namespace ComponentCatalog.Functions;
 
 /// <summary>
 /// The remote MCP endpoint (streamable HTTP, stateless; ADR 0030) and its OAuth protected-resource metadata.
-/// Auth, rate limits and body limits are the API's: the middleware runs before these as before any function.
+/// Auth, rate limits and body limits are the API's: the middleware decides the caller and role (AccessPolicy) before
+/// these run, as before any function.
 /// </summary>
 public sealed class McpFunctions(McpEndpoint endpoint, ProtectedResource resource, McpOptions options)
 {
@@ -19,7 +20,6 @@ public sealed class McpFunctions(McpEndpoint endpoint, ProtectedResource resourc
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ProtectedResource.EndpointRoute)] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var request = new McpHttpRequest(
             Header(req, "Accept"), Header(req, "Content-Type"), Header(req, "MCP-Protocol-Version"), Header(req, "Mcp-Session-Id"),
             Header(req, "Mcp-Method"), await req.ReadTextAsync(options.MaxRequestBytes, ct));
@@ -37,10 +37,8 @@ public sealed class McpFunctions(McpEndpoint endpoint, ProtectedResource resourc
     /// <summary>A stateless server offers no server-to-client stream: a GET (the SSE stream request) gets 405.</summary>
     [Function("McpGetStream")]
     public HttpResponseData GetStream(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ProtectedResource.EndpointRoute)] HttpRequestData req,
-        FunctionContext context)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ProtectedResource.EndpointRoute)] HttpRequestData req)
     {
-        context.GetUser();
         var response = req.CreateResponse(HttpStatusCode.MethodNotAllowed);
         response.Headers.Add("Allow", "POST");
         return response;

@@ -19,7 +19,6 @@ public sealed class QualityFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/quality")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var report = await catalog.QualityAsync(name, ct);
         return await req.JsonAsync(new { name, score = report.Score, findings = report.Findings });
     }
@@ -29,7 +28,6 @@ public sealed class QualityFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/validate")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var (name, report) = await LintAsync(req, ct);
         var accept = req.Headers.TryGetValues("Accept", out var values) ? string.Join(",", values) : string.Empty;
         return accept.Contains(Sarif.MediaType, StringComparison.OrdinalIgnoreCase)

@@ -24,9 +24,6 @@ public sealed class ReportsFunctions(CatalogReports reports)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/quality-trend")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
         ReportAsync(req, context, "quality-trend", ct);
 
-    private async Task<HttpResponseData> ReportAsync(HttpRequestData req, FunctionContext context, string report, CancellationToken ct)
-    {
-        context.GetUser();
-        return await req.JsonAsync(await reports.ReadAsync(report, ct));
-    }
+    private async Task<HttpResponseData> ReportAsync(HttpRequestData req, FunctionContext context, string report, CancellationToken ct) =>
+        await req.JsonAsync(await reports.ReadAsync(report, ct));
 }

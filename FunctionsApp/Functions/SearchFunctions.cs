@@ -15,7 +15,6 @@ public sealed class SearchFunctions(ComponentSearch search)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var (query, continuationToken, limit) = SearchQuery.Read(new QueryParameters(req.Query));
         var (items, token) = await search.SearchAsync(query, continuationToken, limit, ct);
         return await req.JsonAsync(new { items = items.Select(ComponentSummary.From), continuationToken = token });
@@ -26,7 +25,6 @@ public sealed class SearchFunctions(ComponentSearch search)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/facets")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var field = new QueryParameters(req.Query).OneOf("field", "owner", "owner", "tag", "library", "lifecycle");
         var values = await search.FacetAsync(field, ct);
         return await req.JsonAsync(new { field, values });
