@@ -225,12 +225,16 @@ public sealed class McpEndToEndTests
 
         var mcp = Json(await CallAsync(client, "get_dependents", new() { ["name"] = Ledger }));
         var direct = Json(await CallAsync(client, "get_dependents", new() { ["name"] = Ledger, ["maxDepth"] = 1 }));
+        var second = Json(await CallAsync(client, "get_dependents", new() { ["name"] = Ledger, ["offset"] = 1, ["limit"] = 1 }));
         var api = JsonNode.Parse(await ApiAsync($"api/components/{Ledger}/dependents?transitive=true"))!;
 
         AssertSameJson(api["items"]!.ToJsonString(), mcp["items"], "dependents");
         CollectionAssert.AreEqual(new[] { Billing, Checkout }, mcp["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()).ToArray());
         CollectionAssert.AreEqual(new[] { 1, 2 }, mcp["items"]!.AsArray().Select(i => i!["depth"]!.GetValue<int>()).ToArray());
         Assert.AreEqual(1, direct["total"]!.GetValue<int>());
+        Assert.AreEqual(Checkout, second["items"]![0]!["name"]!.GetValue<string>());
+        Assert.IsNull(second["nextOffset"], second.ToJsonString());
+        Assert.AreEqual(2, second["total"]!.GetValue<int>());
     }
 
     [TestMethod]

@@ -119,14 +119,10 @@ public sealed class CatalogMcpTools(
         CancellationToken ct = default)
     {
         Check(maxDepth is null or >= 1 and <= 100, "maxDepth", "'maxDepth' must be a whole number from 1 to 100.");
-        Check(offset >= 0, "offset", "'offset' must not be negative.");
-        Check(limit is >= 1 and <= 500, "limit", "'limit' must be a whole number from 1 to 500.");
         EnsureName(name);
         await search.EnsureCurrentAsync(ct);
-        var all = graph.Dependents(name, transitive).Where(d => maxDepth is null || d.Depth <= maxDepth).ToList();
-        var page = all.Skip(offset).Take(limit).ToList();
-        int? nextOffset = offset + page.Count < all.Count ? offset + page.Count : null;
-        return ToolResults.Json(new { name, transitive, total = all.Count, offset, nextOffset, items = page }, options.MaxResultChars,
+        var (total, nextOffset, page) = Page(graph.Dependents(name, transitive).Where(d => maxDepth is null || d.Depth <= maxDepth).ToList(), offset, limit);
+        return ToolResults.Json(new { name, transitive, total, offset, nextOffset, items = page }, options.MaxResultChars,
             "Page with 'offset' and a smaller 'limit', or lower 'maxDepth'.");
     }
 
@@ -191,7 +187,7 @@ public sealed class CatalogMcpTools(
         Check(!string.IsNullOrWhiteSpace(markdown), "markdown", "The document is empty.");
         var (name, report) = await lint.MarkdownAsync(markdown, ct);
         return ToolResults.Json(new { name, valid = report.Valid, score = report.Score, findings = report.Findings }, options.MaxResultChars,
-            "Fix the errors first and validate again; the findings are listed errors first.");
+            "Fix the errors first, then validate again.");
     }
 
     [McpServerTool(Name = "list_report_items", Title = "Stale and dangling items", ReadOnly = true, Idempotent = true, OpenWorld = false)]
@@ -203,13 +199,19 @@ public sealed class CatalogMcpTools(
         [Description("Items per page (1-500)."), Range(1, 500)] int limit = 100,
         CancellationToken ct = default)
     {
+        var found = await reports.ReadAsync(report.ToString().ToLowerInvariant(), ct);
+        var (total, nextOffset, page) = Page(found.Items, offset, limit);
+        return ToolResults.Json(new { found.Job, found.LastRun, total, offset, nextOffset, items = page }, options.MaxResultChars,
+            "Page with 'offset' and a smaller 'limit'.");
+    }
+
+    /// <summary>One page of a list: its total, where the next page starts (null on the last) and the items.</summary>
+    private static (int Total, int? NextOffset, List<T> Items) Page<T>(IReadOnlyList<T> all, int offset, int limit)
+    {
         Check(offset >= 0, "offset", "'offset' must not be negative.");
         Check(limit is >= 1 and <= 500, "limit", "'limit' must be a whole number from 1 to 500.");
-        var found = await reports.ReadAsync(report.ToString().ToLowerInvariant(), ct);
-        var page = found.Items.Skip(offset).Take(limit).ToList();
-        int? nextOffset = offset + page.Count < found.Items.Count ? offset + page.Count : null;
-        return ToolResults.Json(new { found.Job, found.LastRun, total = found.Items.Count, offset, nextOffset, items = page }, options.MaxResultChars,
-            "Page with 'offset' and a smaller 'limit'.");
+        var items = all.Skip(offset).Take(limit).ToList();
+        return (all.Count, offset + items.Count < all.Count ? offset + items.Count : null, items);
     }
 
     private static void Add(NameValueCollection values, string name, string? value)
