@@ -23,6 +23,8 @@ param tableNames string[] = [
   'Jobs'
   'Reports'
   'ApiKeys'
+  'Subscriptions'
+  'Deliveries'
 ]
 
 @description('Keep the catalog\'s tables in Cosmos DB for Table (serverless) instead of the storage account.')
@@ -69,6 +71,7 @@ param maintenanceSchedules object = {
   Purge: '0 30 3 * * *'
   QualitySnapshot: '0 0 4 * * *'
   ReconcileIndex: '0 */30 * * * *'
+  DeliverEvents: '*/2 * * * * *'
 }
 
 @description('Key that signs continuation tokens (Catalog__PagingKey), the same on every instance. Default: a new random value per deployment, so tokens issued before a deployment stop working after it.')

@@ -243,7 +243,8 @@ public sealed class ComponentCatalog(
         }
         var writeId = NewWriteId();
         var now = clock.GetUtcNow();
-        var change = ChangeEvent.ForState(writeId, ChangeTypes.Deleted, now, name, head.Revision, head.Owner, user.Id, null);
+        var tags = (await ReadAsync(name, head.Revision, ct)).Document.Tags ?? EquatableList<string>.Empty;
+        var change = ChangeEvent.ForState(writeId, ChangeTypes.Deleted, now, name, head.Revision, head.Owner, tags, user.Id, null);
         await projection.AnnounceAsync([new ChangeIntent(name, head.Revision, writeId)], ct);
         await store.SetDeletedAsync(head, deleted: true, now, writeId, ct, change: change);
         cache.Remove(CacheKey(name));
@@ -267,7 +268,7 @@ public sealed class ComponentCatalog(
             var entry = await projection.ProjectAsync(stored.Document, ct: ct);
             var writeId = NewWriteId();
             var now = clock.GetUtcNow();
-            var change = ChangeEvent.ForState(writeId, ChangeTypes.Restored, now, name, head.Revision, stored.Document.Owner, user.Id, entry.Score);
+            var change = ChangeEvent.ForState(writeId, ChangeTypes.Restored, now, name, head.Revision, stored.Document.Owner, entry.Tags, user.Id, entry.Score);
             await projection.AnnounceAsync([new ChangeIntent(name, head.Revision, writeId)], ct);
             await store.SetDeletedAsync(head, deleted: false, now, writeId, ct, entry, change);
             projection.Committed(name, entry);
@@ -299,8 +300,8 @@ public sealed class ComponentCatalog(
         var live = previous is { Deleted: false } ? previous : null;
         var before = Content(name, live is null ? new ComponentDocument() : (await ReadAsync(name, live.Revision, ct)).Document).Content;
         var change = ChangeEvent.ForRevision(
-            writeId, now, name, revision, created: live is null, stored.Owner, live?.Owner ?? before.Owner,
-            Markdown.SectionDiff.Compare(before, content).Select(c => new ChangedSection(c.Section, c.Change)), user.Id, entry.Score);
+            writeId, now, name, revision, created: live is null, stored.Owner, live?.Owner,
+            entry.Tags, Markdown.SectionDiff.Compare(before, content).Select(c => new ChangedSection(c.Section, c.Change)), user.Id, entry.Score);
         var write = new RevisionWrite(
             name, revision, JsonSerializer.SerializeToUtf8Bytes(stored, CatalogJson.Options), hash,
             stored.CreatedAt.Value, now, user.Id, stored.Title, stored.Owner, entry, writeId, change);

@@ -29,6 +29,7 @@ public sealed record ChangeData(
     int Revision,
     string? Owner,
     string? PreviousOwner,
+    IReadOnlyList<string> Tags,
     IReadOnlyList<ChangedSection> Sections,
     string? Author,
     int? Score);
@@ -71,15 +72,16 @@ public sealed record ChangeEvent(string Id, string Type, DateTimeOffset Time, Ch
     /// </summary>
     public static ChangeEvent ForRevision(
         string writeId, DateTimeOffset at, string name, int revision, bool created, string? owner, string? previousOwner,
-        IEnumerable<ChangedSection> sections, string author, int? score)
+        IEnumerable<string> tags, IEnumerable<ChangedSection> sections, string author, int? score)
     {
         var moved = !created && !string.Equals(owner, previousOwner, StringComparison.Ordinal);
         var type = created ? ChangeTypes.Created : moved ? ChangeTypes.OwnerChanged : ChangeTypes.Updated;
         return new ChangeEvent(writeId, type, at,
-            new ChangeData(name, revision, owner, moved ? previousOwner : null, [.. sections], author, score));
+            new ChangeData(name, revision, owner, moved ? previousOwner : null, [.. tags], [.. sections], author, score));
     }
 
     /// <summary>Soft delete, restore or purge of the document at its current revision.</summary>
-    public static ChangeEvent ForState(string id, string type, DateTimeOffset at, string name, int revision, string? owner, string? author, int? score) =>
-        new(id, type, at, new ChangeData(name, revision, owner, null, [], author, score));
+    public static ChangeEvent ForState(
+        string id, string type, DateTimeOffset at, string name, int revision, string? owner, IEnumerable<string> tags, string? author, int? score) =>
+        new(id, type, at, new ChangeData(name, revision, owner, null, [.. tags], [], author, score));
 }

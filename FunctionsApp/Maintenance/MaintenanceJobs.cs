@@ -79,7 +79,7 @@ public sealed partial class MaintenanceJobs(
     private Task LogPurgeAsync(HeadState marked, CancellationToken ct)
     {
         var change = Events.ChangeEvent.ForState(
-            marked.WriteId + "-purged", Events.ChangeTypes.Purged, clock.GetUtcNow(), marked.Name, marked.Revision, marked.Owner, null, null);
+            marked.WriteId + "-purged", Events.ChangeTypes.Purged, clock.GetUtcNow(), marked.Name, marked.Revision, marked.Owner, [], null, null);
         return search.AnnounceAsync([new ChangeIntent(marked.Name, marked.Revision, marked.WriteId + "-purged", change.ToStored())], ct);
     }
 
