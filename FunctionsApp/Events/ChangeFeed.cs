@@ -25,8 +25,12 @@ public sealed partial class ChangeFeed(CatalogTables tables, ComponentStore docu
 {
     public const int MaxLimit = 500;
 
-    /// <summary>Minutes of the log read per query; Cosmos DB for Table does not sort, so each window is sorted here.</summary>
+    /// <summary>
+    /// Minutes of the log read per query; Cosmos DB for Table does not sort, so each window is read whole and sorted
+    /// here. An empty window makes the next one four times wider (up to a week), so a quiet log costs few queries.
+    /// </summary>
     private const int WindowMinutes = 60;
+    private const int MaxWindowMinutes = 7 * 24 * 60;
 
     public async Task<FeedPage> ReadAsync(string? after, int limit, CancellationToken ct = default)
     {
@@ -37,9 +41,10 @@ public sealed partial class ChangeFeed(CatalogTables tables, ComponentStore docu
         await tables.EnsureCreatedAsync(ct);
 
         var minute = Minute(TicksOf(position));
+        var window = WindowMinutes;
         while (minute.UtcTicks <= horizon)
         {
-            var last = minute.AddMinutes(WindowMinutes - 1);
+            var last = minute.AddMinutes(window - 1);
             var filter = TableClient.CreateQueryFilter(
                 $"PartitionKey ge {IndexStore.Bucket(minute)} and PartitionKey le {IndexStore.Bucket(last)} and RowKey gt {position}");
             var rows = await StorageErrors.GuardAsync(async () =>
@@ -74,6 +79,7 @@ public sealed partial class ChangeFeed(CatalogTables tables, ComponentStore docu
                 }
             }
             minute = last.AddMinutes(1);
+            window = rows.Count == 0 ? Math.Min(window * 4, MaxWindowMinutes) : WindowMinutes;
         }
 
         // Everything up to the horizon is decided: resume after it, not after the last row (no rescans of empty minutes).
