@@ -18,7 +18,6 @@ public sealed class EventsFunctions(ChangeFeed feed, EventSubscriptions subscrip
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/changes")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var p = new QueryParameters(req.Query);
         var page = await feed.ReadAsync(p.String("after"), p.Int("limit", 1, ChangeFeed.MaxLimit, 100), ct);
         return await req.JsonAsync(new { items = page.Items.Select(i => i.Event.ToCloudEvent(options.Source)), cursor = page.Cursor });
