@@ -74,6 +74,9 @@ param maintenanceSchedules object = {
   DeliverEvents: '*/2 * * * * *'
 }
 
+@description('Create an Event Grid topic the catalog can publish change events to (a subscription of kind eventgrid; docs/events.md).')
+param createEventGridTopic bool = false
+
 @description('Key that signs continuation tokens (Catalog__PagingKey), the same on every instance. Default: a new random value per deployment, so tokens issued before a deployment stop working after it.')
 @secure()
 param pagingKey string = newGuid()
@@ -162,6 +165,16 @@ module cosmos 'modules/cosmos-table.bicep' = if (useCosmosTable) {
   }
 }
 
+module eventGridTopic 'modules/eventgrid-topic.bicep' = if (createEventGridTopic) {
+  name: 'eventgrid-topic'
+  params: {
+    name: 'evgt-catalog-${resourceToken}'
+    location: location
+    tags: allTags
+    principalId: identity.properties.principalId
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   params: {
@@ -184,6 +197,9 @@ module functionApp 'modules/function-app.bicep' = {
 
 @description('Base URL of the API.')
 output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
+
+@description('Endpoint of the change-events topic (empty unless createEventGridTopic).')
+output eventGridTopicEndpoint string = createEventGridTopic ? eventGridTopic!.outputs.endpoint : ''
 
 @description('Name of the Function App.')
 output functionAppName string = functionApp.outputs.name
