@@ -1,6 +1,7 @@
 using ComponentCatalog.Auth;
 using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
+using ComponentCatalog.Events;
 using ComponentCatalog.Http;
 using ComponentCatalog.Maintenance;
 using ComponentCatalog.Mcp;
@@ -17,6 +18,7 @@ builder.AddCatalogStorage();
 builder.AddComponentCatalog();
 builder.AddMarkdown();
 builder.AddMaintenance();
+builder.AddChangeEvents();
 builder.AddCatalogAuth();
 builder.AddCatalogMcp();
 

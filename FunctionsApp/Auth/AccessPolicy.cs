@@ -47,6 +47,7 @@ public static class AccessPolicy
         ["ValidateDocument"] = CatalogRole.Reader,
         ["Mcp"] = CatalogRole.Reader,
         ["McpGetStream"] = CatalogRole.Reader,
+        ["ListChanges"] = CatalogRole.Reader,
 
         ["CreateComponent"] = CatalogRole.Writer,
         ["PutComponent"] = CatalogRole.Writer,
@@ -54,6 +55,14 @@ public static class AccessPolicy
         ["DeleteComponent"] = CatalogRole.Writer,
         ["RestoreComponent"] = CatalogRole.Writer,
         ["ImportDocuments"] = CatalogRole.Writer,
+
+        // Writers manage subscriptions to their teams' components only (EventSubscriptions); admins all.
+        ["CreateSubscription"] = CatalogRole.Writer,
+        ["ListSubscriptions"] = CatalogRole.Writer,
+        ["GetSubscription"] = CatalogRole.Writer,
+        ["DeleteSubscription"] = CatalogRole.Writer,
+        ["ListDeliveries"] = CatalogRole.Writer,
+        ["RedeliverEvent"] = CatalogRole.Writer,
 
         ["CreateApiKey"] = CatalogRole.Admin,
         ["ListApiKeys"] = CatalogRole.Admin,
