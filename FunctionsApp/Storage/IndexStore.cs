@@ -55,11 +55,11 @@ public sealed class IndexStore(CatalogTables tables)
         {
             if (batch.Length == 1)
             {
-                await StorageErrors.GuardAsync(() => tables.Changes.UpsertEntityAsync(batch[0], TableUpdateMode.Replace, ct));
+                await StorageErrors.GuardAsync(() => tables.Changes.UpsertEntityAsync(batch[0], TableUpdateMode.Replace, ct), ct);
                 continue;
             }
             var actions = batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
-            await StorageErrors.GuardAsync(() => tables.Changes.SubmitTransactionAsync(actions, ct));
+            await StorageErrors.GuardAsync(() => tables.Changes.SubmitTransactionAsync(actions, ct), ct);
         }
         return [.. rows.Select(r => r.RowKey)];
     }
@@ -68,7 +68,7 @@ public sealed class IndexStore(CatalogTables tables)
     public async Task<IndexedHead?> GetAsync(string name, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        var row = await StorageErrors.GuardAsync(() => tables.Components.GetEntityIfExistsAsync<TableEntity>(name, ComponentStore.HeadKey, IndexColumns, ct));
+        var row = await StorageErrors.GuardAsync(() => tables.Components.GetEntityIfExistsAsync<TableEntity>(name, ComponentStore.HeadKey, IndexColumns, ct), ct);
         return row.HasValue ? ToIndexedHead(row.Value!) : null;
     }
 
@@ -85,7 +85,7 @@ public sealed class IndexStore(CatalogTables tables)
                 if (ToIndexedHead(row).Entry is { } entry) entries.Add(entry);
             }
             return true;
-        });
+        }, ct);
         return entries;
     }
 
@@ -107,7 +107,7 @@ public sealed class IndexStore(CatalogTables tables)
                         row.GetString("WriteId") ?? string.Empty, new DateTimeOffset(ticks, TimeSpan.Zero)));
                 }
                 return true;
-            });
+            }, ct);
         }
         return changes;
     }
