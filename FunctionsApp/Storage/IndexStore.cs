@@ -33,9 +33,22 @@ public sealed class IndexStore(CatalogTables tables)
 
     private static readonly string[] IndexColumns = ["PartitionKey", "Revision", "Deleted", "Purging", "WriteId", SummaryColumn];
 
+    /// <summary>
+    /// The entry as stored: gzip'd JSON with every word. Words compress well (a 12 KB document's entry is about
+    /// 6 KB, a 50 KB one of distinct random words about 30 KB); an entry that still does not fit keeps its
+    /// heaviest words, as many as fit.
+    /// </summary>
     internal static byte[] EncodeEntry(IndexEntry entry)
     {
         var bytes = Gzip.Compress(JsonSerializer.SerializeToUtf8Bytes(entry, CatalogJson.Options));
+        var keep = entry.Terms.Count;
+        while (bytes.Length > MaxEntryBytes && keep > 0)
+        {
+            keep = (int)(keep * Math.Min(0.9, (double)MaxEntryBytes / bytes.Length));
+            var heaviest = entry.Terms.OrderByDescending(t => t.Value).ThenBy(t => t.Key, StringComparer.Ordinal).Take(keep)
+                .ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+            bytes = Gzip.Compress(JsonSerializer.SerializeToUtf8Bytes(entry with { Terms = heaviest }, CatalogJson.Options));
+        }
         return bytes.Length <= MaxEntryBytes
             ? bytes
             : throw new PayloadTooLargeException(MaxEntryBytes);
