@@ -2,7 +2,6 @@ using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Storage;
 using ComponentCatalog.Tests.Support;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace ComponentCatalog.Tests.Catalog;
 
@@ -80,7 +79,7 @@ public sealed class DocumentCacheTests
     public void Remember_InvalidatedWhileReading_IsNotCached()
     {
         var options = new CatalogOptions { CacheSeconds = 3600 };
-        var cache = new DocumentCache(new MemoryCache(new MemoryCacheOptions { SizeLimit = options.CacheSizeLimitBytes }), options);
+        var cache = TestStorage.NewDocumentCache(options);
         var old = new StoredDocument(Documents.Minimal() with { Name = "payments-api", Revision = 1 }, Etags.ForRevision(1));
         var generation = cache.Generation;
 
@@ -97,7 +96,7 @@ public sealed class DocumentCacheTests
     public void Committed_OlderRevisionThanCached_KeepsTheLaterOne()
     {
         var options = new CatalogOptions { CacheSeconds = 3600 };
-        var cache = new DocumentCache(new MemoryCache(new MemoryCacheOptions { SizeLimit = options.CacheSizeLimitBytes }), options);
+        var cache = TestStorage.NewDocumentCache(options);
         var second = new StoredDocument(Documents.Minimal() with { Name = "payments-api", Revision = 2 }, Etags.ForRevision(2));
         var first = new StoredDocument(Documents.Minimal() with { Name = "payments-api", Revision = 1 }, Etags.ForRevision(1));
 

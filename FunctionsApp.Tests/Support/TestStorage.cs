@@ -52,7 +52,7 @@ public static class TestStorage
         var store = new ComponentStore(tables);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
         var catalogOptions = new CatalogOptions { CacheSeconds = cacheSeconds };
-        var cache = new DocumentCache(new MemoryCache(new MemoryCacheOptions { SizeLimit = catalogOptions.CacheSizeLimitBytes }), catalogOptions);
+        var cache = NewDocumentCache(catalogOptions);
         var search = NewSearch(tables, clock, catalogOptions, cache);
         var quality = new ComponentQuality(search, clock, catalogOptions);
         var projection = new IndexProjection(search, quality);
@@ -63,8 +63,12 @@ public static class TestStorage
     /// <summary>A second instance's view of the same tables: its own index, its own clock.</summary>
     public static ComponentSearch NewSearch(CatalogTables tables, TimeProvider clock, CatalogOptions options, DocumentCache? documents = null) =>
         new(new IndexStore(tables), new CatalogIndex(), new PagingToken(new byte[32]), clock, options,
-            documents ?? new DocumentCache(new MemoryCache(new MemoryCacheOptions { SizeLimit = options.CacheSizeLimitBytes }), options),
+            documents ?? NewDocumentCache(options),
             NullLogger<ComponentSearch>.Instance);
+
+    /// <summary>An instance's document cache, sized as the app sizes it.</summary>
+    public static DocumentCache NewDocumentCache(CatalogOptions options) =>
+        new(new MemoryCache(new MemoryCacheOptions { SizeLimit = options.CacheSizeLimitBytes }), options);
 
     /// <summary>
     /// Another instance over the same tables as <paramref name="first"/>: its own cache, index and search, the same
@@ -73,7 +77,7 @@ public static class TestStorage
     public static CatalogUnderTest SecondInstance(CatalogUnderTest first)
     {
         var options = first.Options;
-        var cache = new DocumentCache(new MemoryCache(new MemoryCacheOptions { SizeLimit = options.CacheSizeLimitBytes }), options);
+        var cache = NewDocumentCache(options);
         var search = NewSearch(first.Tables, first.Clock, options, cache);
         var quality = new ComponentQuality(search, first.Clock, options);
         var projection = new IndexProjection(search, quality);

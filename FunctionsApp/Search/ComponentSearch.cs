@@ -102,21 +102,20 @@ public sealed partial class ComponentSearch(
         {
             lock (_settled)
             {
-                _loading ??= Task.Run(async () =>
+                if (_loading is null or { IsCompleted: true })
                 {
-                    try
+                    _loading = Task.Run(async () =>
                     {
-                        await LoadAsync(CancellationToken.None);
-                    }
-                    catch (Errors.StorageUnavailableException e)
-                    {
-                        LogRefreshFailed(logger, e);
-                    }
-                    finally
-                    {
-                        _loading = null;
-                    }
-                }, CancellationToken.None);
+                        try
+                        {
+                            await LoadAsync(CancellationToken.None);
+                        }
+                        catch (Errors.StorageUnavailableException e)
+                        {
+                            LogRefreshFailed(logger, e);
+                        }
+                    }, CancellationToken.None);
+                }
             }
             return false;
         }
