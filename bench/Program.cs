@@ -20,6 +20,14 @@ var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Re
 var report = new Report(quick ? "quick" : "full", configuration);
 var total = Stopwatch.StartNew();
 void Progress(string step) => Console.WriteLine($"[{total.Elapsed:mm\\:ss}] {step}");
+if (args.Contains("--reads"))
+{
+    var readsReport = new Report("reads", configuration);
+    var code = await ReadsBench.RunAsync(configuration, readsReport, Progress);
+    readsReport.Print(total.Elapsed);
+    await readsReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", "reads.json"));
+    return code;
+}
 
 // 1. In process (BenchmarkDotNet): Markdown parse + render of a 50 KB document vs Markdig's parse.
 Progress("Markdown parse + render (BenchmarkDotNet, in process)");
