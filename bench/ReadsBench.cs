@@ -38,7 +38,8 @@ internal static class ReadsBench
         report.Add("documents", $"generated Markdown, mean size — stored index entry of one: {entryBytes:N0} bytes gzip'd", bytes / (double)size / 1024, "KB");
 
         var storage = new Dictionary<string, string> { ["CatalogStorage"] = azurite.ConnectionString, ["RateLimit__PermitsPerMinute"] = "1000000" };
-        await using var host = await DevHostProcess.StartAsync(configuration, storage, TimeSpan.FromSeconds(60));
+        // A long request timeout: the first search loads the whole index, slow on a machine shared with builds.
+        await using var host = await DevHostProcess.StartAsync(configuration, storage, TimeSpan.FromSeconds(600));
         var http = host.Client;
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
             DevTokens.Create(new DevTokenRequest { Roles = ["Catalog.Admin"], Teams = [.. Synthetic.Teams], Subject = "bench" }));
