@@ -19,7 +19,6 @@ public sealed class QualityFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/quality")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var report = await catalog.QualityAsync(name, ct);
         return await req.JsonAsync(new { name, score = report.Score, findings = report.Findings });
     }
@@ -29,7 +28,6 @@ public sealed class QualityFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/validate")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var (document, findings) = await ReadForLintAsync(req, ct);
         var report = await quality.EvaluateAsync(document, findings, ct: ct);
         var name = Names.NameOf(document);
@@ -57,16 +55,12 @@ public sealed class QualityFunctions(
     /// <summary>A body to lint: field errors and Markdown problems become findings instead of a 400.</summary>
     private async Task<(ComponentDocument Document, IReadOnlyList<Finding> Findings)> ReadForLintAsync(HttpRequestData req, CancellationToken ct)
     {
-        switch (req.MediaType())
+        var source = await DocumentBodies.ReadSourceAsync(req, options.MaxBodyBytes, ct);
+        if (source.IsMarkdown)
         {
-            case "application/json":
-                var document = RequestBody.DeserializeStrict<ComponentDocument>(await req.ReadTextAsync(options.MaxBodyBytes, ct));
-                return (document, QualityRules.FromValidation(DocumentValidator.Validate(document)).ToList());
-            case MarkdownTemplate.MediaType or "text/x-markdown":
-                var parsed = markdown.Parse(await req.ReadTextAsync(options.MaxBodyBytes, ct));
-                return (parsed.Document, parsed.Findings.Concat(QualityRules.FromValidation(DocumentValidator.Validate(parsed.Document))).ToList());
-            default:
-                throw new UnsupportedMediaTypeException("Send application/json or text/markdown.");
+            return DocumentLint.Markdown(markdown, source.Text);
         }
+        var document = RequestBody.DeserializeStrict<ComponentDocument>(source.Text);
+        return (document, DocumentLint.Json(document));
     }
 }
