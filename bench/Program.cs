@@ -49,7 +49,7 @@ if (!quick)
     // Azurite slows down per write as its in-memory tables grow, so the documents past the first 10,000 are
     // seeded straight into storage (the same revision transaction a write commits, entry on the head).
     Progress("Seeding 90,000 documents directly (full mode)");
-    var seedOptions = new ComponentCatalog.Storage.CatalogStorageOptions { ConnectionString = azurite.ConnectionString };
+    var seedOptions = new ComponentCatalog.Storage.CatalogStorageOptions { ConnectionString = azurite.ConnectionString, OperationTimeout = TimeSpan.FromSeconds(120) };
     var seedStore = new ComponentCatalog.Storage.ComponentStore(new ComponentCatalog.Storage.CatalogTables(ComponentCatalog.Storage.StorageSetup.CreateServiceClient(seedOptions), seedOptions));
     var template = new ComponentCatalog.Markdown.MarkdownTemplate();
     var now = DateTimeOffset.UtcNow;

@@ -17,7 +17,7 @@ internal static class ReadsBench
         progress("Starting Azurite");
         await using var azurite = await AzuriteProcess.StartAsync(dataDirectory: null);
         progress($"Seeding {size:N0} documents directly");
-        var options = new ComponentCatalog.Storage.CatalogStorageOptions { ConnectionString = azurite.ConnectionString };
+        var options = new ComponentCatalog.Storage.CatalogStorageOptions { ConnectionString = azurite.ConnectionString, OperationTimeout = TimeSpan.FromSeconds(120) };
         var store = new ComponentCatalog.Storage.ComponentStore(new ComponentCatalog.Storage.CatalogTables(ComponentCatalog.Storage.StorageSetup.CreateServiceClient(options), options));
         var template = new ComponentCatalog.Markdown.MarkdownTemplate();
         var now = DateTimeOffset.UtcNow;
