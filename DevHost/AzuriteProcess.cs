@@ -20,6 +20,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
         TablePort = tablePort;
     }
 
+    /// <summary>The process started (the benchmark measures its CPU and that of its children).</summary>
+    public int ProcessId => _process.Id;
+
     public int BlobPort { get; }
     public int QueuePort { get; }
     public int TablePort { get; }

@@ -26,6 +26,9 @@ public sealed partial class DevHostProcess : IAsyncDisposable
         Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = BaseAddress, Timeout = requestTimeout };
     }
 
+    /// <summary>The dev host's own process (the worker and, when embedded, Azurite are its children).</summary>
+    public int ProcessId => _process.Id;
+
     public Uri BaseAddress { get; }
 
     public HttpClient Client { get; }

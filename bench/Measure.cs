@@ -55,4 +55,32 @@ internal static class Measure
         var all = samples.SelectMany(s => s).ToList();
         return (Latency.From(all, errors.Sum()), all.Count / watch.Elapsed.TotalSeconds);
     }
+
+    /// <summary>CPU seconds (user + system) used so far by <paramref name="rootPid"/> and every process under it (Linux /proc).</summary>
+    public static double CpuSeconds(params int[] rootPids)
+    {
+        var parents = new Dictionary<int, int>();
+        var ticks = new Dictionary<int, long>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parents[pid] = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+                ticks[pid] = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (IOException) { }
+        }
+        bool Under(int pid)
+        {
+            for (var p = pid; p > 1 && parents.ContainsKey(p); p = parents[p])
+            {
+                if (rootPids.Contains(p)) return true;
+            }
+            return false;
+        }
+        return ticks.Where(t => Under(t.Key)).Sum(t => t.Value) / 100.0;
+    }
 }

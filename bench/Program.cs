@@ -20,6 +20,14 @@ var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Re
 var report = new Report(quick ? "quick" : "full", configuration);
 var total = Stopwatch.StartNew();
 void Progress(string step) => Console.WriteLine($"[{total.Elapsed:mm\\:ss}] {step}");
+if (args.Contains("--reads"))
+{
+    var readsReport = new Report("reads", configuration);
+    var code = await ReadsBench.RunAsync(configuration, readsReport, Progress);
+    readsReport.Print(total.Elapsed);
+    await readsReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", "reads.json"));
+    return code;
+}
 
 // 1. In process (BenchmarkDotNet): Markdown parse + render of a 50 KB document vs Markdig's parse.
 Progress("Markdown parse + render (BenchmarkDotNet, in process)");
@@ -41,7 +49,7 @@ if (!quick)
     // Azurite slows down per write as its in-memory tables grow, so the documents past the first 10,000 are
     // seeded straight into storage (the same revision transaction a write commits, entry on the head).
     Progress("Seeding 90,000 documents directly (full mode)");
-    var seedOptions = new ComponentCatalog.Storage.CatalogStorageOptions { ConnectionString = azurite.ConnectionString };
+    var seedOptions = new ComponentCatalog.Storage.CatalogStorageOptions { ConnectionString = azurite.ConnectionString, OperationTimeout = TimeSpan.FromSeconds(120) };
     var seedStore = new ComponentCatalog.Storage.ComponentStore(new ComponentCatalog.Storage.CatalogTables(ComponentCatalog.Storage.StorageSetup.CreateServiceClient(seedOptions), seedOptions));
     var template = new ComponentCatalog.Markdown.MarkdownTemplate();
     var now = DateTimeOffset.UtcNow;
@@ -102,6 +110,46 @@ var import500 = await ImportAsync(0, 500);
 report.Add("import", "500 documents", import500, "docs/s", target: 250, higherIsBetter: true);
 var importRest = await ImportAsync(500, imported - 500);
 report.Add("import", $"{imported - 500:N0} more documents (catalog growing to {imported:N0})", importRest, "docs/s", target: 250, higherIsBetter: true, extra: $"worker RSS {host.WorkerRssMiB():0} MiB");
+
+// 3b. Idle: CPU of the dev host (worker included) and Azurite from 5 to 15 s after the import, no requests.
+{
+    await Task.Delay(TimeSpan.FromSeconds(5));
+    var pids = new[] { host.ProcessId, azurite.ProcessId };
+    var before = Measure.CpuSeconds(pids);
+    var idleWatch = Stopwatch.StartNew();
+    await Task.Delay(TimeSpan.FromSeconds(10));
+    var idleCpu = (Measure.CpuSeconds(pids) - before) / idleWatch.Elapsed.TotalSeconds * 100;
+    report.Add("idle", "CPU of dev host + worker + Azurite, 5–15 s after the import, no requests", idleCpu, "%", target: 1);
+}
+
+// 3c. GET by name with a random key over every imported document (warm: each read once first), 1 and 16 clients.
+{
+    Progress($"GET by name, random key over {imported:N0} documents");
+    var warm = Enumerable.Range(0, imported).ToArray();
+    await Parallel.ForEachAsync(warm, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) => await Ok(http, $"api/components/{Synthetic.Name(i)}"));
+    var one = await Measure.SequentialAsync(quick ? 3000 : 10000, _ => Ok(http, $"api/components/{Synthetic.Name(Random.Shared.Next(imported))}"), warmup: 100);
+    report.Add("GET by name", $"random key over {imported:N0}, 1 client: p50", one.P50, "ms", target: 1.2, extra: $"p99 {one.P99:0.0} ms, errors {one.Errors}");
+    if (one.Errors > 0) report.Failures.Add($"GET by name, 1 client: {one.Errors} errors");
+    foreach (var clients in new[] { 16, 64 })
+    {
+        var (latency, perSecond) = await Measure.ConcurrentAsync(clients, TimeSpan.FromSeconds(quick ? 10 : 30),
+            (_, _) => Ok(http, $"api/components/{Synthetic.Name(Random.Shared.Next(imported))}"));
+        report.Add("GET by name", $"random key over {imported:N0}, {clients} clients: req/s", perSecond, "req/s", target: clients == 16 ? 1000 : null, higherIsBetter: true,
+            extra: $"p50 {latency.P50:0.0} ms, p99 {latency.P99:0.0} ms, errors {latency.Errors}");
+        if (latency.Errors > 0) report.Failures.Add($"GET by name, {clients} clients: {latency.Errors} errors");
+    }
+    report.Add("memory", $"worker RSS after reading all {imported:N0} documents (cache full)", host.WorkerRssMiB() ?? double.NaN, "MiB");
+
+    var sample = Enumerable.Range(0, 200).Select(k => (k * 7919) % imported).ToArray();
+    var found = 0;
+    foreach (var i in sample)
+    {
+        using var response = await http.GetAsync($"api/components?q={Synthetic.Marker(i)}&limit=5");
+        if ((await response.Content.ReadAsStringAsync()).Contains(Synthetic.Name(i), StringComparison.Ordinal)) found++;
+    }
+    report.Add("search coverage", "a word appearing once, mid-document, in Performance Considerations: found", found, $"of {sample.Length}", target: sample.Length, higherIsBetter: true);
+    if (found < sample.Length) report.Failures.Add($"search coverage: {found} of {sample.Length}");
+}
 
 // 4. GET of a document: cached, uncached, and the floors.
 Progress("GET latency and floors");

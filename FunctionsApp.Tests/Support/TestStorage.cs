@@ -52,17 +52,38 @@ public static class TestStorage
         var store = new ComponentStore(tables);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
         var catalogOptions = new CatalogOptions { CacheSeconds = cacheSeconds };
-        var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = catalogOptions.CacheSizeLimitBytes });
-        var search = NewSearch(tables, clock, catalogOptions);
+        var cache = NewDocumentCache(catalogOptions);
+        var search = NewSearch(tables, clock, catalogOptions, cache);
         var quality = new ComponentQuality(search, clock, catalogOptions);
         var projection = new IndexProjection(search, quality);
-        var catalog = new ComponentCatalog.Catalog.ComponentCatalog(store, projection, quality, cache, clock, catalogOptions);
+        var catalog = new ComponentCatalog.Catalog.ComponentCatalog(store, projection, quality, cache, clock);
         return new CatalogUnderTest(catalog, store, tables, clock, catalogOptions, search, quality, projection);
     }
 
     /// <summary>A second instance's view of the same tables: its own index, its own clock.</summary>
-    public static ComponentSearch NewSearch(CatalogTables tables, TimeProvider clock, CatalogOptions options) =>
-        new(new IndexStore(tables), new CatalogIndex(), new PagingToken(new byte[32]), clock, options, NullLogger<ComponentSearch>.Instance);
+    public static ComponentSearch NewSearch(CatalogTables tables, TimeProvider clock, CatalogOptions options, DocumentCache? documents = null) =>
+        new(new IndexStore(tables), new CatalogIndex(), new PagingToken(new byte[32]), clock, options,
+            documents ?? NewDocumentCache(options),
+            NullLogger<ComponentSearch>.Instance);
+
+    /// <summary>An instance's document cache, sized as the app sizes it.</summary>
+    public static DocumentCache NewDocumentCache(CatalogOptions options) =>
+        new(new MemoryCache(new MemoryCacheOptions { SizeLimit = options.CacheSizeLimitBytes }), options);
+
+    /// <summary>
+    /// Another instance over the same tables as <paramref name="first"/>: its own cache, index and search, the same
+    /// clock and options.
+    /// </summary>
+    public static CatalogUnderTest SecondInstance(CatalogUnderTest first)
+    {
+        var options = first.Options;
+        var cache = NewDocumentCache(options);
+        var search = NewSearch(first.Tables, first.Clock, options, cache);
+        var quality = new ComponentQuality(search, first.Clock, options);
+        var projection = new IndexProjection(search, quality);
+        var catalog = new ComponentCatalog.Catalog.ComponentCatalog(first.Store, projection, quality, cache, first.Clock);
+        return new CatalogUnderTest(catalog, first.Store, first.Tables, first.Clock, options, search, quality, projection);
+    }
 }
 
 public sealed record CatalogUnderTest(

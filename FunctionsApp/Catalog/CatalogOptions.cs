@@ -13,9 +13,13 @@ public sealed class CatalogOptions
     [Range(1024, 100 * 1024 * 1024)]
     public int MaxImportBytes { get; set; } = 64 * 1024 * 1024;
 
-    /// <summary>How long an instance may serve a cached document before reading storage again.</summary>
-    [Range(0, 3600)]
-    public int CacheSeconds { get; set; } = 5;
+    /// <summary>
+    /// Longest an instance keeps a cached document (0 turns the cache off). Freshness does not depend on it: the
+    /// change log drops an entry when its document changes (docs/adr/0004-caching-across-instances.md); this only
+    /// returns memory held by documents nobody reads.
+    /// </summary>
+    [Range(0, 86400)]
+    public int CacheSeconds { get; set; } = 3600;
 
     [Range(typeof(long), "1048576", "4294967296")]
     public long CacheSizeLimitBytes { get; set; } = 256L * 1024 * 1024;

@@ -22,6 +22,7 @@ public static class CatalogSetup
         {
             SizeLimit = sp.GetRequiredService<CatalogOptions>().CacheSizeLimitBytes,
         }));
+        builder.Services.AddSingleton<DocumentCache>();
         builder.Services.AddSingleton<ComponentCatalog>();
         builder.Services.AddSingleton<CatalogIndex>();
         builder.Services.AddSingleton<ComponentSearch>();

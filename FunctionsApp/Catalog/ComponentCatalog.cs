@@ -7,30 +7,32 @@ using ComponentCatalog.Model;
 using ComponentCatalog.Storage;
 using ComponentCatalog.Quality;
 using ComponentCatalog.Search;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace ComponentCatalog.Catalog;
 
 /// <summary>
 /// The component documents: create, read, replace, patch, soft delete, restore, history.
-/// Reads go through a short-lived per-instance cache (docs/adr/0004-caching-across-instances.md); writes on this
-/// instance replace the cached entry, other instances see them within <c>Catalog:CacheSeconds</c>. Every write
+/// Reads go through a per-instance cache kept fresh by the change log (docs/adr/0004-caching-across-instances.md);
+/// writes on this instance replace the cached entry, other instances drop theirs when their index refresh hears of
+/// the change (within about <c>Catalog:IndexRefreshSeconds</c>). Every write
 /// decides everything that can refuse it before its first write, and its search index entry commits with it
 /// (docs/adr/0006-write-path.md).
 /// </summary>
 public sealed class ComponentCatalog(
-    ComponentStore store, IndexProjection projection, ComponentQuality quality, IMemoryCache cache, TimeProvider clock, CatalogOptions options)
+    ComponentStore store, IndexProjection projection, ComponentQuality quality, DocumentCache cache, TimeProvider clock)
 {
     private const int MaxStarRetries = 3;
 
     public async Task<StoredDocument> GetAsync(string name, CancellationToken ct = default)
     {
         EnsureName(name);
-        if (cache.TryGetValue(CacheKey(name), out StoredDocument? cached) && cached is not null)
+        var following = cache.Enabled && await projection.FollowChangesAsync(ct);
+        if (following && cache.TryGet(name, out var cached))
         {
             return cached;
         }
 
+        var generation = cache.Generation;
         var (head, json) = await store.ReadCurrentAsync(name, ct);
         if (head is null || head.Deleted || head.Purging)
         {
@@ -38,7 +40,10 @@ public sealed class ComponentCatalog(
         }
 
         var stored = json is null ? await ReadAsync(name, head.Revision, ct) : ToStored(json, head.Revision);
-        Remember(stored);
+        if (following)
+        {
+            cache.Remember(name, head.Revision, stored, generation);
+        }
         return stored;
     }
 
@@ -247,7 +252,7 @@ public sealed class ComponentCatalog(
         var change = ChangeEvent.ForState(writeId, ChangeTypes.Deleted, now, name, head.Revision, head.Owner, tags, user.Id, null);
         await projection.AnnounceAsync([new ChangeIntent(name, head.Revision, writeId)], ct);
         await store.SetDeletedAsync(head, deleted: true, now, writeId, ct, change: change);
-        cache.Remove(CacheKey(name));
+        cache.Invalidate(name);
         projection.Committed(name, null);
     }
 
@@ -273,7 +278,7 @@ public sealed class ComponentCatalog(
             await store.SetDeletedAsync(head, deleted: false, now, writeId, ct, entry, change);
             projection.Committed(name, entry);
         }
-        Remember(stored);
+        cache.Committed(name, head.Revision, stored);
         return stored;
     }
 
@@ -327,7 +332,11 @@ public sealed class ComponentCatalog(
         projection.Committed(pending.Write.Name, pending.Write.Entry);
         if (remember)
         {
-            Remember(result);
+            cache.Committed(pending.Write.Name, pending.Write.Revision, result);
+        }
+        else
+        {
+            cache.Invalidate(pending.Write.Name);
         }
         return result;
     }
@@ -343,6 +352,7 @@ public sealed class ComponentCatalog(
         {
             await projection.AnnounceAsync([new ChangeIntent(head.Name, head.Revision, head.WriteId)], ct);
             projection.Committed(head.Name, null);
+            cache.Invalidate(head.Name);
             return true;
         }
         var entry = await projection.ProjectAsync((await ReadAsync(head.Name, head.Revision, ct)).Document, ct: ct);
@@ -382,19 +392,6 @@ public sealed class ComponentCatalog(
     private static StoredDocument ToStored(byte[] json, int revision)
     {
         return StoredDocument.FromJson(json, Etags.ForRevision(revision));
-    }
-
-    private void Remember(StoredDocument stored)
-    {
-        if (options.CacheSeconds <= 0)
-        {
-            return;
-        }
-        cache.Set(CacheKey(stored.Document.Name!), stored, new MemoryCacheEntryOptions
-        {
-            AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(options.CacheSeconds),
-            Size = 1024 + 3L * stored.Json.Length,
-        });
     }
 
     /// <summary>
@@ -444,8 +441,6 @@ public sealed class ComponentCatalog(
     }
 
     private static NotFoundException NotFound(string name) => new($"No component named '{name}'.");
-
-    internal static string CacheKey(string name) => "doc:" + name;
 }
 
 /// <summary>A document to write and the findings of the body it came from (the Markdown parser's; none for JSON).</summary>

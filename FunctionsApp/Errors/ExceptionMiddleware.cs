@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using ComponentCatalog.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -8,10 +9,14 @@ namespace ComponentCatalog.Errors;
 
 /// <summary>
 /// Turns every failure of an HTTP function into problem+json through <see cref="ProblemMapper"/>.
-/// Timer invocations rethrow, so a failed maintenance run is never swallowed.
+/// Timer invocations rethrow, so a failed maintenance run is never swallowed. A request cancelled because its client
+/// went away is not a failure: 499, no problem body, no error log.
 /// </summary>
 internal sealed partial class ExceptionMiddleware(ILogger<ExceptionMiddleware> logger) : IFunctionsWorkerMiddleware
 {
+    /// <summary>nginx's status for a request the client abandoned; only ever seen in logs.</summary>
+    internal const int ClientClosedRequest = 499;
+
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         try
@@ -27,6 +32,16 @@ internal sealed partial class ExceptionMiddleware(ILogger<ExceptionMiddleware> l
             }
 
             var cause = Unwrap(exception);
+            if (ClientWentAway(cause, context.CancellationToken))
+            {
+                // The client went away (or the host gave up on the invocation): nobody reads an answer and nothing
+                // failed. The request log line (499, information) is the only record.
+                var gone = request.CreateResponse();
+                gone.StatusCode = (HttpStatusCode)ClientClosedRequest;
+                context.GetInvocationResult().Value = gone;
+                return;
+            }
+
             var problem = Mcp.ProtectedResource.WithResourceMetadata(ProblemMapper.Map(cause), context.FunctionDefinition.Name, request.Url);
             var traceId = context.TraceContext.TraceParent is { Length: > 0 } tp ? tp : context.InvocationId;
             if ((int)problem.Status >= 500)
@@ -38,6 +53,13 @@ internal sealed partial class ExceptionMiddleware(ILogger<ExceptionMiddleware> l
             context.GetInvocationResult().Value = response;
         }
     }
+
+    /// <summary>
+    /// A cancellation of the invocation's own token (InvocationCancel: the client disconnected or the host timed the
+    /// invocation out). Storage failures and timeouts are never cancellations (<c>StorageErrors</c> tells them apart).
+    /// </summary>
+    internal static bool ClientWentAway(Exception cause, CancellationToken invocation) =>
+        cause is OperationCanceledException && invocation.IsCancellationRequested;
 
     /// <summary>The worker wraps function exceptions; JSON errors in a body are the client's.</summary>
     private static Exception Unwrap(Exception exception)

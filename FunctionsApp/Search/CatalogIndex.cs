@@ -27,6 +27,8 @@ public sealed class CatalogIndex
     // Words are numbered once; each entry keeps its words as sorted ids with weights (8 bytes a word),
     // and each word keeps the ids of the entries that had it (removed ones are skipped, then compacted).
     private readonly Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
+    /// <summary>Every word ever indexed, sorted: prefix completion of the last query word, typo candidates.</summary>
+    private readonly SortedSet<string> _vocabulary = new(StringComparer.Ordinal);
     private readonly List<List<int>> _postings = [];
     private readonly List<int> _documentFrequency = [];
     private readonly List<int[]?> _entryWords = [];
@@ -71,6 +73,7 @@ public sealed class CatalogIndex
                 if (!_wordIds.TryGetValue(term, out var wordId))
                 {
                     _wordIds[term] = wordId = _postings.Count;
+                    _vocabulary.Add(term);
                     _postings.Add([]);
                     _documentFrequency.Add(0);
                 }
@@ -237,50 +240,132 @@ public sealed class CatalogIndex
         return new SearchPage(page, hasMore ? new SearchCursor(null, page[^1].Name) : null);
     }
 
+    /// <summary>
+    /// BM25 over every word of every document; all query words must match. The last word also matches the words it
+    /// begins (search as you type: "paym" finds "payments"), and a word of 5 letters or more also matches words one
+    /// edit away (a typo). A document's rank is first the number of query words it matches exactly or by prefix, then
+    /// BM25, so a typo match always ranks below a document that matches as typed.
+    /// </summary>
     private SearchPage Ranked(string[] words, Func<int, bool> matches, SearchCursor? after, int limit)
     {
-        var ids = new List<int>(words.Length);
-        foreach (var word in words)
+        var n = _names.Count;
+        var averageLength = n == 0 ? 1 : Math.Max(1, _totalLength / n);
+        var variants = new List<(int WordId, bool Exact, double Idf)[]>(words.Length);
+        for (var w = 0; w < words.Length; w++)
         {
-            if (!_wordIds.TryGetValue(word, out var wordId) || _documentFrequency[wordId] == 0)
+            var found = Variants(words[w], prefix: w == words.Length - 1)
+                .Where(v => _documentFrequency[v.WordId] > 0)
+                .Select(v => (v.WordId, v.Exact, Math.Log(1 + (n - _documentFrequency[v.WordId] + 0.5) / (_documentFrequency[v.WordId] + 0.5))))
+                .ToArray();
+            if (found.Length == 0)
             {
                 return new SearchPage([], null);
             }
-            ids.Add(wordId);
+            variants.Add(found);
         }
-        ids.Sort((a, b) => _documentFrequency[a].CompareTo(_documentFrequency[b]));
-
-        var n = _names.Count;
-        var averageLength = n == 0 ? 1 : Math.Max(1, _totalLength / n);
-        var idf = ids.Select(w => Math.Log(1 + (n - _documentFrequency[w] + 0.5) / (_documentFrequency[w] + 0.5))).ToArray();
+        variants.Sort((a, b) => a.Sum(v => _documentFrequency[v.WordId]).CompareTo(b.Sum(v => _documentFrequency[v.WordId])));
 
         var hits = new List<(double Rank, IndexEntry Entry)>();
         var seen = new HashSet<int>();
-        foreach (var id in _postings[ids[0]])
+        foreach (var (candidateWord, _, _) in variants[0])
         {
-            var entry = _entries[id];
-            if (entry is null || !seen.Add(id) || !matches(id)) continue;
-            var entryWords = _entryWords[id]!;
-            var entryWeights = _entryWeights[id]!;
-            double rank = 0;
-            var all = true;
-            for (var i = 0; i < ids.Count; i++)
+            foreach (var id in _postings[candidateWord])
             {
-                var at = Array.BinarySearch(entryWords, ids[i]);
-                if (at < 0) { all = false; break; }
-                var tf = entryWeights[at];
-                rank += idf[i] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * entry.Length / averageLength));
+                var entry = _entries[id];
+                if (entry is null || !seen.Add(id) || !matches(id)) continue;
+                var entryWords = _entryWords[id]!;
+                var entryWeights = _entryWeights[id]!;
+                double score = 0;
+                var exact = 0;
+                var all = true;
+                foreach (var options in variants)
+                {
+                    double best = -1;
+                    var bestExact = false;
+                    foreach (var (wordId, isExact, idf) in options)
+                    {
+                        var at = Array.BinarySearch(entryWords, wordId);
+                        if (at < 0) continue;
+                        var tf = entryWeights[at];
+                        var bm25 = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * entry.Length / averageLength));
+                        if (isExact && !bestExact || isExact == bestExact && bm25 > best)
+                        {
+                            best = bm25;
+                            bestExact = isExact;
+                        }
+                    }
+                    if (best < 0) { all = false; break; }
+                    score += best;
+                    if (bestExact) exact++;
+                }
+                if (!all) continue;
+                var rank = Math.Round(exact * TierWeight + Math.Min(score, TierWeight - 1), 6);
+                if (after is not null && !IsAfter(rank, entry.Name, after)) continue;
+                hits.Add((rank, entry));
             }
-            if (!all) continue;
-            rank = Math.Round(rank, 6);
-            if (after is not null && !IsAfter(rank, entry.Name, after)) continue;
-            hits.Add((rank, entry));
         }
 
         hits.Sort((a, b) => a.Rank != b.Rank ? b.Rank.CompareTo(a.Rank) : string.CompareOrdinal(a.Entry.Name, b.Entry.Name));
         var page = hits.Take(limit).ToList();
         var next = hits.Count > limit ? new SearchCursor(page[^1].Rank, page[^1].Entry.Name) : null;
         return new SearchPage(page.Select(h => h.Entry).ToList(), next);
+    }
+
+    /// <summary>Above any BM25 sum: ranks by "matched as typed" first.</summary>
+    private const double TierWeight = 10_000;
+
+    /// <summary>At most this many completions of a prefix (the most common first).</summary>
+    private const int MaxCompletions = 64;
+
+    /// <summary>The indexed words a query word matches: itself; as the last word, its completions; if 5+ letters, words one edit away.</summary>
+    private IEnumerable<(int WordId, bool Exact)> Variants(string word, bool prefix)
+    {
+        var found = new Dictionary<int, bool>();
+        if (_wordIds.TryGetValue(word, out var id)) found[id] = true;
+        if (prefix && _vocabulary.Count > 0 && string.CompareOrdinal(word, _vocabulary.Max) <= 0)
+        {
+            var completions = _vocabulary.GetViewBetween(word, _vocabulary.Max!)
+                .TakeWhile(v => v.StartsWith(word, StringComparison.Ordinal))
+                .Select(v => _wordIds[v])
+                .Where(v => _documentFrequency[v] > 0)
+                .OrderByDescending(v => _documentFrequency[v])
+                .Take(MaxCompletions);
+            foreach (var completion in completions) found[completion] = true;
+        }
+        if (word.Length >= 5)
+        {
+            foreach (var candidate in _vocabulary)
+            {
+                if (Math.Abs(candidate.Length - word.Length) <= 1 && !found.ContainsKey(_wordIds[candidate]) && OneEditApart(word, candidate))
+                {
+                    found[_wordIds[candidate]] = false;
+                }
+            }
+        }
+        return found.Select(f => (f.Key, f.Value));
+    }
+
+    /// <summary>One substitution, insertion, deletion or swap of neighbours apart (and not equal).</summary>
+    internal static bool OneEditApart(string a, string b)
+    {
+        if (a == b) return false;
+        if (a.Length == b.Length)
+        {
+            var first = -1;
+            for (var i = 0; i < a.Length; i++)
+            {
+                if (a[i] == b[i]) continue;
+                if (first < 0) { first = i; continue; }
+                // A second difference: only a swap of neighbours (ab → ba) is still one edit.
+                return i == first + 1 && a[first] == b[i] && a[i] == b[first] && a.AsSpan(i + 1).SequenceEqual(b.AsSpan(i + 1));
+            }
+            return true;
+        }
+        var (longer, shorter) = a.Length > b.Length ? (a, b) : (b, a);
+        if (longer.Length - shorter.Length != 1) return false;
+        var k = 0;
+        while (k < shorter.Length && shorter[k] == longer[k]) k++;
+        return shorter.AsSpan(k).SequenceEqual(longer.AsSpan(k + 1));
     }
 
     private static bool IsAfter(double rank, string name, SearchCursor cursor) =>

@@ -12,8 +12,12 @@ namespace ComponentCatalog.Search;
 /// ADR 0005, ADR 0006).
 /// </summary>
 public sealed partial class ComponentSearch(
-    IndexStore store, CatalogIndex index, PagingToken tokens, TimeProvider clock, CatalogOptions options, ILogger<ComponentSearch> logger)
+    IndexStore store, CatalogIndex index, PagingToken tokens, TimeProvider clock, CatalogOptions options, DocumentCache documents,
+    ILogger<ComponentSearch> logger)
 {
+    /// <summary>How long a GET waits for a due poll before serving its cached copy anyway (storage slow or away).</summary>
+    private static readonly TimeSpan FollowWait = TimeSpan.FromSeconds(2);
+
     /// <summary>How far back each poll looks again, for writers whose clocks run behind ours.</summary>
     private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
@@ -33,6 +37,7 @@ public sealed partial class ComponentSearch(
     private DateTimeOffset _watermark;
     private long _lastRefreshTicks;
     private Task? _refreshing;
+    private Task? _loading;
 
     public async Task<(IReadOnlyList<IndexEntry> Items, string? ContinuationToken)> SearchAsync(
         SearchQuery query, string? continuationToken, int limit, CancellationToken ct = default)
@@ -90,12 +95,68 @@ public sealed partial class ComponentSearch(
             return;
         }
 
-        var due = clock.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastRefreshTicks) >= TimeSpan.FromSeconds(options.IndexRefreshSeconds).Ticks;
+        _ = StartRefreshIfDue();
+    }
+
+    /// <summary>
+    /// For the document cache: whether this instance follows the change log, so a cached document is at most about one
+    /// refresh interval behind storage. A first call starts loading the index in the background (a read never waits
+    /// for the whole index; until it is loaded nothing is cached). A due poll starts in the background; after an idle
+    /// spell (no poll for two intervals) the read waits for it, up to <see cref="FollowWait"/> — past that, or when
+    /// storage fails, the cached copy is served: documents stay readable while storage is away.
+    /// </summary>
+    public async Task<bool> FollowChangesAsync(CancellationToken ct = default)
+    {
+        if (!_loaded)
+        {
+            lock (_settled)
+            {
+                if (_loading is null or { IsCompleted: true })
+                {
+                    _loading = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await LoadAsync(CancellationToken.None);
+                        }
+                        catch (Errors.StorageUnavailableException e)
+                        {
+                            LogRefreshFailed(logger, e);
+                        }
+                    }, CancellationToken.None);
+                }
+            }
+            return false;
+        }
+
+        var idle = clock.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastRefreshTicks) >= 2 * RefreshInterval.Ticks;
+        var refreshing = StartRefreshIfDue();
+        if (idle && refreshing is not null)
+        {
+            try
+            {
+                await refreshing.WaitAsync(FollowWait, ct);
+            }
+            catch (TimeoutException)
+            {
+                // Storage is slow: serve what is cached; the poll goes on in the background.
+            }
+        }
+        return true;
+    }
+
+    private TimeSpan RefreshInterval => TimeSpan.FromSeconds(options.IndexRefreshSeconds);
+
+    /// <summary>Starts a background poll when the last one is older than the refresh interval; returns the running poll.</summary>
+    private Task? StartRefreshIfDue()
+    {
+        var due = clock.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastRefreshTicks) >= RefreshInterval.Ticks;
         if (due && _refreshing is null or { IsCompleted: true })
         {
             Interlocked.Exchange(ref _lastRefreshTicks, clock.GetUtcNow().UtcTicks);
             _refreshing = Task.Run(() => RefreshAsync(CancellationToken.None), CancellationToken.None);
         }
+        return _refreshing;
     }
 
     /// <summary>
@@ -177,6 +238,7 @@ public sealed partial class ComponentSearch(
             {
                 var head = await store.GetAsync(group.Key, ct);
                 Apply(group.Key, head?.Entry);
+                documents.Invalidate(group.Key);
                 lock (_settled)
                 {
                     foreach (var change in group.Where(c => head is not null && (head.WriteId == c.WriteId || head.Revision > c.Revision) || now - c.At > Settle + ClockSkew))
@@ -222,6 +284,8 @@ public sealed partial class ComponentSearch(
     private async Task ReloadLockedAsync(DateTimeOffset started, CancellationToken ct)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        // Changes in a gap were not heard: cached documents may be behind. Reads from here on see storage.
+        documents.Clear();
         var entries = await store.LoadAllAsync(ct);
         var live = new HashSet<string>(entries.Select(e => e.Name), StringComparer.Ordinal);
         foreach (var gone in index.All().Where(e => !live.Contains(e.Name)).Select(e => e.Name).ToList()) index.Remove(gone);

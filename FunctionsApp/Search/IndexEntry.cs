@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ComponentCatalog.Model;
 
 namespace ComponentCatalog.Search;
@@ -31,13 +32,21 @@ public sealed record IndexEntry
 
     public IReadOnlyList<GraphEdge> Edges { get; init; } = [];
 
-    /// <summary>Word → weight (title counts 3, description 2, the rest 1), at most <see cref="MaxTerms"/> words, the heaviest.</summary>
+    /// <summary>
+    /// Word → weight: every word of the document, summed per occurrence (title 3, name 3, description 2, tags 2,
+    /// library and module names 1 more, any other text 1, code 0.5 per occurrence). No cap on the count; only an entry
+    /// too large for its head row keeps its heaviest words (<see cref="Storage.IndexStore"/>).
+    /// </summary>
     public IReadOnlyDictionary<string, float> Terms { get; init; } = new Dictionary<string, float>();
 
     /// <summary>Sum of all weights before capping: the document's length for ranking.</summary>
     public float Length { get; init; }
 
-    public const int MaxTerms = 200;
+    /// <summary>Top-level fields that are not text to search (the title and description are added with their weights first).</summary>
+    private static readonly HashSet<string> Metadata = new(StringComparer.Ordinal)
+    {
+        "name", "title", "description", "owner", "tags", "lifecycle", "reviewedAt", "revision", "createdAt", "updatedAt", "updatedBy",
+    };
 
     /// <summary>A related component or internal module is referenced by its catalog name (slug of the text).</summary>
     public static string ReferenceName(string reference) =>
@@ -60,38 +69,37 @@ public sealed record IndexEntry
         Add(d.Title, 3);
         Add(name.Replace('-', ' '), 3);
         Add(d.Description, 2);
-        Add(d.FileLocation, 1);
-        foreach (var item in d.Dependencies?.ExternalLibraries ?? EquatableList<NamedItem>.Empty) { Add(item.Name, 2); Add(item.Purpose, 1); }
-        foreach (var item in d.Dependencies?.InternalModules ?? EquatableList<NamedItem>.Empty) { Add(item.Name, 2); Add(item.Purpose, 1); }
-        foreach (var section in new[] { d.ClassStructure, d.DataModels, d.Logging, d.UsageExample, d.ErrorHandling?.CustomExceptions, d.ErrorHandling?.ErrorResponses, d.Testing?.UnitTests, d.Testing?.IntegrationTests })
-        {
-            Add(section?.Text, 1);
-            foreach (var code in section?.Code ?? EquatableList<CodeBlock>.Empty) Add(code.Code, 0.5f);
-        }
-        foreach (var endpoint in d.ApiEndpoints?.Endpoints ?? EquatableList<ApiEndpoint>.Empty) { Add(endpoint.Route, 1); Add(endpoint.Description, 1); }
-        Add(d.ApiEndpoints?.Text, 1);
-        foreach (var code in d.ApiEndpoints?.Code ?? EquatableList<CodeBlock>.Empty) Add(code.Code, 0.5f);
-        foreach (var item in (d.Database?.Models ?? EquatableList<NamedItem>.Empty).Concat(d.Database?.Queries ?? EquatableList<NamedItem>.Empty)) { Add(item.Name, 1); Add(item.Purpose, 1); }
-        Add(d.Database?.Text, 1);
-        foreach (var text in new[]
-                 {
-                     d.Auth?.RequiredPermissions, d.Auth?.TokenValidation, d.Auth?.RoleBasedAccess,
-                     d.Caching?.CacheKeys, d.Caching?.CacheDuration, d.Caching?.InvalidationStrategy,
-                     d.Performance?.QueryOptimization, d.Performance?.CachingStrategy, d.Performance?.AsyncOperations,
-                     d.Security?.InputValidation, d.Security?.DataSanitization, d.Security?.RateLimiting,
-                     d.Notes?.ImplementationDetails, d.Notes?.KnownIssues, d.Notes?.FutureImprovements,
-                 })
-        {
-            Add(text, 1);
-        }
-        foreach (var related in d.RelatedComponents ?? EquatableList<RelatedComponent>.Empty) { Add(related.Name, 1); Add(related.Relationship, 1); }
-        foreach (var extra in d.ExtraSections ?? EquatableList<ExtraSection>.Empty) { Add(extra.Heading, 1); Add(extra.Body, 1); }
+        foreach (var item in d.Dependencies?.ExternalLibraries ?? EquatableList<NamedItem>.Empty) Add(item.Name, 1);
+        foreach (var item in d.Dependencies?.InternalModules ?? EquatableList<NamedItem>.Empty) Add(item.Name, 1);
         foreach (var tag in d.Tags ?? EquatableList<string>.Empty) Add(tag, 2);
+        // Every other text of every section, whatever its shape (prose, list items, endpoints, extra sections),
+        // once at weight 1 and code at 0.5: a word that appears once anywhere is found.
+        var json = JsonSerializer.SerializeToElement(d, CatalogJson.Options);
+        foreach (var property in json.EnumerateObject())
+        {
+            if (!Metadata.Contains(property.Name)) Walk(property.Value, 1);
+        }
+        void Walk(JsonElement element, float weight)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    Add(element.GetString(), weight);
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray()) Walk(item, weight);
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (property.Name == "language") continue;
+                        Walk(property.Value, property.Name == "code" ? 0.5f : weight);
+                    }
+                    break;
+            }
+        }
 
-        var terms = weights.Count <= MaxTerms
-            ? weights
-            : weights.OrderByDescending(w => w.Value).ThenBy(w => w.Key, StringComparer.Ordinal).Take(MaxTerms)
-                .ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal);
+        var terms = weights;
 
         var edges = new List<GraphEdge>();
         foreach (var module in d.Dependencies?.InternalModules ?? EquatableList<NamedItem>.Empty)

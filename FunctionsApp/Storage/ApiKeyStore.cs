@@ -29,13 +29,13 @@ public sealed class ApiKeyStore(CatalogTables tables)
     public async Task AddAsync(ApiKeyRecord record, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        await StorageErrors.GuardAsync(() => Table.AddEntityAsync(ToEntity(record), ct));
+        await StorageErrors.GuardAsync(() => Table.AddEntityAsync(ToEntity(record), ct), ct);
     }
 
     public async Task<ApiKeyRecord?> GetAsync(string id, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        var response = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: ct));
+        var response = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: ct), ct);
         return response.HasValue ? ToRecord(response.Value!) : null;
     }
 
@@ -51,7 +51,7 @@ public sealed class ApiKeyStore(CatalogTables tables)
                 items.Add(ToRecord(row));
             }
             return true;
-        });
+        }, ct);
         return items;
     }
 
@@ -71,7 +71,7 @@ public sealed class ApiKeyStore(CatalogTables tables)
         try
         {
             var patch = new TableEntity(Partition, id) { ["RevokedAt"] = at };
-            await StorageErrors.GuardAsync(() => Table.UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, ct));
+            await StorageErrors.GuardAsync(() => Table.UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, ct), ct);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 404)

@@ -45,7 +45,7 @@ public sealed class CatalogTables(TableServiceClient service, CatalogStorageOpti
         {
             if (!_created)
             {
-                await StorageErrors.GuardAsync(() => CreateAllAsync(service, options));
+                await StorageErrors.GuardAsync(() => CreateAllAsync(service, options), ct);
                 _created = true;
             }
         }

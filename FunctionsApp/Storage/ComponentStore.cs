@@ -34,7 +34,7 @@ public sealed class ComponentStore(CatalogTables tables)
     public async Task<HeadState?> GetHeadAsync(string name, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        var response = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(name, HeadKey, HeadColumns, ct));
+        var response = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(name, HeadKey, HeadColumns, ct), ct);
         return response.HasValue ? ToHead(response.Value!) : null;
     }
 
@@ -45,7 +45,7 @@ public sealed class ComponentStore(CatalogTables tables)
     public async Task<(HeadState? Head, byte[]? Json)> ReadCurrentAsync(string name, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        var response = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(name, HeadKey, cancellationToken: ct));
+        var response = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(name, HeadKey, cancellationToken: ct), ct);
         if (!response.HasValue)
         {
             return (null, null);
@@ -59,7 +59,7 @@ public sealed class ComponentStore(CatalogTables tables)
     {
         await tables.EnsureCreatedAsync(ct);
         var key = RevisionKey(revision);
-        var first = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(name, key, cancellationToken: ct));
+        var first = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(name, key, cancellationToken: ct), ct);
         if (!first.HasValue)
         {
             return null;
@@ -77,7 +77,7 @@ public sealed class ComponentStore(CatalogTables tables)
                     rows.Add(row);
                 }
                 return true;
-            });
+            }, ct);
             if (rows.Count != chunkRows)
             {
                 throw new InvalidOperationException($"Revision {revision} of '{name}' has {rows.Count} of {chunkRows} chunk rows.");
@@ -139,7 +139,7 @@ public sealed class ComponentStore(CatalogTables tables)
 
         try
         {
-            var result = await StorageErrors.GuardAsync(() => Table.SubmitTransactionAsync(actions, ct));
+            var result = await StorageErrors.GuardAsync(() => Table.SubmitTransactionAsync(actions, ct), ct);
             var headResponse = result.Value[actions.Count - 1];
             return ToHead(head, headResponse.Headers.ETag?.ToString() ?? string.Empty);
         }
@@ -206,7 +206,7 @@ public sealed class ComponentStore(CatalogTables tables)
         }
         try
         {
-            var response = await StorageErrors.GuardAsync(() => Table.SubmitTransactionAsync(actions, ct));
+            var response = await StorageErrors.GuardAsync(() => Table.SubmitTransactionAsync(actions, ct), ct);
             return expected with
             {
                 Deleted = deleted,
@@ -249,7 +249,7 @@ public sealed class ComponentStore(CatalogTables tables)
         var patch = new TableEntity(expected.Name, HeadKey) { [IndexStore.SummaryColumn] = IndexStore.EncodeEntry(entry), ["WriteId"] = writeId };
         try
         {
-            await StorageErrors.GuardAsync(() => Table.UpdateEntityAsync(patch, new ETag(expected.Version), TableUpdateMode.Merge, ct));
+            await StorageErrors.GuardAsync(() => Table.UpdateEntityAsync(patch, new ETag(expected.Version), TableUpdateMode.Merge, ct), ct);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
@@ -274,7 +274,7 @@ public sealed class ComponentStore(CatalogTables tables)
                     row.GetString("UpdatedBy") ?? string.Empty));
             }
             return true;
-        });
+        }, ct);
         return [.. items.OrderByDescending(i => i.Revision)];
     }
 
@@ -295,7 +295,7 @@ public sealed class ComponentStore(CatalogTables tables)
                 heads.Add(ToHead(row));
             }
             return true;
-        });
+        }, ct);
         return [.. heads.OrderBy(h => h.Name, StringComparer.Ordinal).Take(max)];
     }
 
@@ -314,7 +314,7 @@ public sealed class ComponentStore(CatalogTables tables)
             try
             {
                 var marked = await StorageErrors.GuardAsync(() => Table.UpdateEntityAsync(
-                    new TableEntity(expected.Name, HeadKey) { ["Purging"] = true }, new ETag(expected.Version), TableUpdateMode.Merge, ct));
+                    new TableEntity(expected.Name, HeadKey) { ["Purging"] = true }, new ETag(expected.Version), TableUpdateMode.Merge, ct), ct);
                 version = marked.Headers.ETag?.ToString() ?? version;
             }
             catch (RequestFailedException e) when (e.Status is 404 or 412)
@@ -337,16 +337,16 @@ public sealed class ComponentStore(CatalogTables tables)
                 rows.Add(row.RowKey);
             }
             return true;
-        });
+        }, ct);
         foreach (var batch in rows.Chunk(100))
         {
             var actions = batch.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(expected.Name, rk), ETag.All)).ToList();
-            await StorageErrors.GuardAsync(() => Table.SubmitTransactionAsync(actions, ct));
+            await StorageErrors.GuardAsync(() => Table.SubmitTransactionAsync(actions, ct), ct);
         }
 
         try
         {
-            await StorageErrors.GuardAsync(() => Table.DeleteEntityAsync(expected.Name, HeadKey, new ETag(version), ct));
+            await StorageErrors.GuardAsync(() => Table.DeleteEntityAsync(expected.Name, HeadKey, new ETag(version), ct), ct);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -358,7 +358,7 @@ public sealed class ComponentStore(CatalogTables tables)
     public async Task PingAsync(CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>("~health", HeadKey, select: ["RowKey"], cancellationToken: ct));
+        await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>("~health", HeadKey, select: ["RowKey"], cancellationToken: ct), ct);
     }
 
     internal static string RevisionKey(int revision) => "r" + revision.ToString("D10", CultureInfo.InvariantCulture);

@@ -37,9 +37,22 @@ public sealed class IndexStore(CatalogTables tables)
 
     private static readonly string[] IndexColumns = ["PartitionKey", "Revision", "Deleted", "Purging", "WriteId", SummaryColumn];
 
+    /// <summary>
+    /// The entry as stored: gzip'd JSON with every word. Words compress well (a 12 KB document's entry is about
+    /// 6 KB, a 50 KB one of distinct random words about 30 KB); an entry that still does not fit keeps its
+    /// heaviest words, as many as fit.
+    /// </summary>
     internal static byte[] EncodeEntry(IndexEntry entry)
     {
         var bytes = Gzip.Compress(JsonSerializer.SerializeToUtf8Bytes(entry, CatalogJson.Options));
+        var keep = entry.Terms.Count;
+        while (bytes.Length > MaxEntryBytes && keep > 0)
+        {
+            keep = (int)(keep * Math.Min(0.9, (double)MaxEntryBytes / bytes.Length));
+            var heaviest = entry.Terms.OrderByDescending(t => t.Value).ThenBy(t => t.Key, StringComparer.Ordinal).Take(keep)
+                .ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+            bytes = Gzip.Compress(JsonSerializer.SerializeToUtf8Bytes(entry with { Terms = heaviest }, CatalogJson.Options));
+        }
         return bytes.Length <= MaxEntryBytes
             ? bytes
             : throw new PayloadTooLargeException(MaxEntryBytes);
@@ -60,11 +73,11 @@ public sealed class IndexStore(CatalogTables tables)
         {
             if (batch.Length == 1)
             {
-                await StorageErrors.GuardAsync(() => tables.Changes.UpsertEntityAsync(batch[0], TableUpdateMode.Replace, ct));
+                await StorageErrors.GuardAsync(() => tables.Changes.UpsertEntityAsync(batch[0], TableUpdateMode.Replace, ct), ct);
                 continue;
             }
             var actions = batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
-            await StorageErrors.GuardAsync(() => tables.Changes.SubmitTransactionAsync(actions, ct));
+            await StorageErrors.GuardAsync(() => tables.Changes.SubmitTransactionAsync(actions, ct), ct);
         }
         return [.. rows.Select(r => r.RowKey)];
     }
@@ -73,7 +86,7 @@ public sealed class IndexStore(CatalogTables tables)
     public async Task<IndexedHead?> GetAsync(string name, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        var row = await StorageErrors.GuardAsync(() => tables.Components.GetEntityIfExistsAsync<TableEntity>(name, ComponentStore.HeadKey, IndexColumns, ct));
+        var row = await StorageErrors.GuardAsync(() => tables.Components.GetEntityIfExistsAsync<TableEntity>(name, ComponentStore.HeadKey, IndexColumns, ct), ct);
         return row.HasValue ? ToIndexedHead(row.Value!) : null;
     }
 
@@ -90,7 +103,7 @@ public sealed class IndexStore(CatalogTables tables)
                 if (ToIndexedHead(row).Entry is { } entry) entries.Add(entry);
             }
             return true;
-        });
+        }, ct);
         return entries;
     }
 
@@ -112,7 +125,7 @@ public sealed class IndexStore(CatalogTables tables)
                         row.GetString("WriteId") ?? string.Empty, new DateTimeOffset(ticks, TimeSpan.Zero)));
                 }
                 return true;
-            });
+            }, ct);
         }
         return changes;
     }

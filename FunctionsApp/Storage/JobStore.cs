@@ -35,12 +35,12 @@ public sealed class JobStore(CatalogTables tables)
     {
         await tables.EnsureCreatedAsync(ct);
         var row = new TableEntity(job, "lease") { ["Holder"] = holder, ["ExpiresAt"] = now + duration };
-        var current = await StorageErrors.GuardAsync(() => tables.Jobs.GetEntityIfExistsAsync<TableEntity>(job, "lease", cancellationToken: ct));
+        var current = await StorageErrors.GuardAsync(() => tables.Jobs.GetEntityIfExistsAsync<TableEntity>(job, "lease", cancellationToken: ct), ct);
         try
         {
             if (!current.HasValue)
             {
-                await StorageErrors.GuardAsync(() => tables.Jobs.AddEntityAsync(row, ct));
+                await StorageErrors.GuardAsync(() => tables.Jobs.AddEntityAsync(row, ct), ct);
                 return true;
             }
             var lease = current.Value!;
@@ -48,7 +48,7 @@ public sealed class JobStore(CatalogTables tables)
             {
                 return false;
             }
-            await StorageErrors.GuardAsync(() => tables.Jobs.UpdateEntityAsync(row, lease.ETag, TableUpdateMode.Replace, ct));
+            await StorageErrors.GuardAsync(() => tables.Jobs.UpdateEntityAsync(row, lease.ETag, TableUpdateMode.Replace, ct), ct);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
@@ -59,12 +59,12 @@ public sealed class JobStore(CatalogTables tables)
 
     public async Task ReleaseLeaseAsync(string job, string holder, CancellationToken ct = default)
     {
-        var current = await StorageErrors.GuardAsync(() => tables.Jobs.GetEntityIfExistsAsync<TableEntity>(job, "lease", cancellationToken: ct));
+        var current = await StorageErrors.GuardAsync(() => tables.Jobs.GetEntityIfExistsAsync<TableEntity>(job, "lease", cancellationToken: ct), ct);
         if (current.HasValue && current.Value!.GetString("Holder") == holder)
         {
             try
             {
-                await StorageErrors.GuardAsync(() => tables.Jobs.DeleteEntityAsync(job, "lease", current.Value.ETag, ct));
+                await StorageErrors.GuardAsync(() => tables.Jobs.DeleteEntityAsync(job, "lease", current.Value.ETag, ct), ct);
             }
             catch (RequestFailedException e) when (e.Status is 404 or 412)
             {
@@ -84,7 +84,7 @@ public sealed class JobStore(CatalogTables tables)
         await WriteRunAsync(run, "last", ct);
         try
         {
-            await StorageErrors.GuardAsync(() => tables.Jobs.DeleteEntityAsync(run.Job, "checkpoint", ETag.All, ct));
+            await StorageErrors.GuardAsync(() => tables.Jobs.DeleteEntityAsync(run.Job, "checkpoint", ETag.All, ct), ct);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -132,7 +132,7 @@ public sealed class JobStore(CatalogTables tables)
         foreach (var batch in old.Chunk(100))
         {
             var actions = batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(report, r.Key), ETag.All)).ToList();
-            await StorageErrors.GuardAsync(() => tables.Reports.SubmitTransactionAsync(actions, ct));
+            await StorageErrors.GuardAsync(() => tables.Reports.SubmitTransactionAsync(actions, ct), ct);
         }
     }
 
@@ -146,7 +146,7 @@ public sealed class JobStore(CatalogTables tables)
                 ["RunId"] = runId,
                 ["Data"] = JsonSerializer.Serialize(r.Data, CatalogJson.Options),
             })).ToList();
-            await StorageErrors.GuardAsync(() => tables.Reports.SubmitTransactionAsync(actions, ct));
+            await StorageErrors.GuardAsync(() => tables.Reports.SubmitTransactionAsync(actions, ct), ct);
         }
     }
 
@@ -162,7 +162,7 @@ public sealed class JobStore(CatalogTables tables)
                     JsonSerializer.Deserialize<JsonElement>(row.GetString("Data") ?? "null")));
             }
             return true;
-        });
+        }, ct);
         return [.. rows.OrderBy(r => r.Key, StringComparer.Ordinal)];
     }
 
@@ -171,7 +171,7 @@ public sealed class JobStore(CatalogTables tables)
     private async Task<JobRun?> ReadRunAsync(string job, string key, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
-        var row = await StorageErrors.GuardAsync(() => tables.Jobs.GetEntityIfExistsAsync<TableEntity>(job, key, cancellationToken: ct));
+        var row = await StorageErrors.GuardAsync(() => tables.Jobs.GetEntityIfExistsAsync<TableEntity>(job, key, cancellationToken: ct), ct);
         return row.HasValue ? JsonSerializer.Deserialize<JobRun>(row.Value!.GetString("Run") ?? "null", CatalogJson.Options) : null;
     }
 
@@ -179,6 +179,6 @@ public sealed class JobStore(CatalogTables tables)
     {
         await tables.EnsureCreatedAsync(ct);
         var row = new TableEntity(run.Job, key) { ["Run"] = JsonSerializer.Serialize(run, CatalogJson.Options) };
-        await StorageErrors.GuardAsync(() => tables.Jobs.UpsertEntityAsync(row, TableUpdateMode.Replace, ct));
+        await StorageErrors.GuardAsync(() => tables.Jobs.UpsertEntityAsync(row, TableUpdateMode.Replace, ct), ct);
     }
 }

@@ -6,15 +6,21 @@ namespace ComponentCatalog.Storage;
 /// <summary>
 /// The only place storage failures are translated. Above this edge nobody sees
 /// <see cref="RequestFailedException"/>: 404 → null / NotFound, conflicts → our exceptions,
-/// everything else (timeouts, 5xx, unreachable) → 503 without the storage's text.
+/// everything else (timeouts, 5xx, unreachable, a storage that hangs past <see cref="StorageDeadlinePolicy"/>)
+/// → 503 without the storage's text. A caller that cancelled (a client that went away) gets its
+/// <see cref="OperationCanceledException"/> back: that is not a storage failure.
 /// </summary>
 internal static class StorageErrors
 {
-    public static async Task<T> GuardAsync<T>(Func<Task<T>> action)
+    public static async Task<T> GuardAsync<T>(Func<Task<T>> action, CancellationToken ct = default)
     {
         try
         {
             return await action();
+        }
+        catch (Exception e) when (ct.IsCancellationRequested && IsCancellation(e))
+        {
+            throw new OperationCanceledException("The caller cancelled the storage call.", e, ct);
         }
         catch (Exception e) when (IsUnavailable(e))
         {
@@ -23,6 +29,14 @@ internal static class StorageErrors
     }
 
     public static bool IsStatus(Exception e, int status) => e is RequestFailedException r && r.Status == status;
+
+    private static bool IsCancellation(Exception e) => e switch
+    {
+        OperationCanceledException => true,
+        AggregateException a => a.InnerExceptions.Any(IsCancellation),
+        RequestFailedException { InnerException: { } inner } => IsCancellation(inner),
+        _ => false,
+    };
 
     private static bool IsUnavailable(Exception e) => e switch
     {

@@ -23,6 +23,12 @@ public sealed class CatalogStorageOptions
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public int MaxRetries { get; set; } = 2;
+
+    /// <summary>
+    /// The most one storage operation may take, retries included (<see cref="StorageDeadlinePolicy"/>): the bound
+    /// on how long a request waits for a storage that refuses, resets or hangs before it answers 503.
+    /// </summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public static class StorageSetup
@@ -48,6 +54,10 @@ public static class StorageSetup
             TableServiceUri = section["tableServiceUri"] is { Length: > 0 } uri ? new Uri(uri) : null,
             TablePrefix = configuration["Catalog:TablePrefix"] ?? string.Empty,
         };
+        if (double.TryParse(section["operationTimeoutSeconds"], System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+        {
+            options.OperationTimeout = TimeSpan.FromSeconds(seconds);
+        }
         if (options.ConnectionString is null && options.TableServiceUri is null)
         {
             throw new InvalidOperationException(
@@ -58,15 +68,22 @@ public static class StorageSetup
 
     public static TableServiceClient CreateServiceClient(CatalogStorageOptions options)
     {
+        var clientOptions = ClientOptions(options);
+        return options.ConnectionString is { Length: > 0 } connection
+            ? new TableServiceClient(connection, clientOptions)
+            : new TableServiceClient(options.TableServiceUri!, new DefaultAzureCredential(), clientOptions);
+    }
+
+    /// <summary>Retries, the per-try network timeout and the per-operation deadline; tests add their own policies to these.</summary>
+    public static TableClientOptions ClientOptions(CatalogStorageOptions options)
+    {
         var clientOptions = new TableClientOptions();
         clientOptions.Retry.MaxRetries = options.MaxRetries;
         clientOptions.Retry.Mode = RetryMode.Exponential;
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
         clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
         clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
-
-        return options.ConnectionString is { Length: > 0 } connection
-            ? new TableServiceClient(connection, clientOptions)
-            : new TableServiceClient(options.TableServiceUri!, new DefaultAzureCredential(), clientOptions);
+        clientOptions.AddPolicy(new StorageDeadlinePolicy(options.OperationTimeout), HttpPipelinePosition.PerCall);
+        return clientOptions;
     }
 }
