@@ -12,7 +12,7 @@ namespace ComponentCatalog.Functions;
 
 /// <summary>Quality scores, linting without storing, and docs-as-code import.</summary>
 public sealed class QualityFunctions(
-    Catalog.ComponentCatalog catalog, DocumentLint lint, ComponentImport import, CatalogOptions options)
+    Catalog.ComponentCatalog catalog, ComponentQuality quality, ComponentImport import, MarkdownTemplate markdown, CatalogOptions options)
 {
     [Function("GetQuality")]
     public async Task<HttpResponseData> Get(
@@ -28,7 +28,9 @@ public sealed class QualityFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/validate")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        var (name, report) = await LintAsync(req, ct);
+        var (document, findings) = await ReadForLintAsync(req, ct);
+        var report = await quality.EvaluateAsync(document, findings, ct: ct);
+        var name = Names.NameOf(document);
         var accept = req.Headers.TryGetValues("Accept", out var values) ? string.Join(",", values) : string.Empty;
         return accept.Contains(Sarif.MediaType, StringComparison.OrdinalIgnoreCase)
             ? await req.TextAsync(Sarif.Log(req.Query["path"], report.Findings).ToJsonString(), Sarif.MediaType + "; charset=utf-8")
@@ -50,11 +52,15 @@ public sealed class QualityFunctions(
         return await req.JsonAsync(new { dryRun = request.DryRun, results });
     }
 
-    /// <summary>A body to lint, JSON or Markdown.</summary>
-    private async Task<LintResult> LintAsync(HttpRequestData req, CancellationToken ct) => req.MediaType() switch
+    /// <summary>A body to lint: field errors and Markdown problems become findings instead of a 400.</summary>
+    private async Task<(ComponentDocument Document, IReadOnlyList<Finding> Findings)> ReadForLintAsync(HttpRequestData req, CancellationToken ct)
     {
-        "application/json" => await lint.JsonAsync(RequestBody.DeserializeStrict<ComponentDocument>(await req.ReadTextAsync(options.MaxBodyBytes, ct)), ct),
-        MarkdownTemplate.MediaType or "text/x-markdown" => await lint.MarkdownAsync(await req.ReadTextAsync(options.MaxBodyBytes, ct), ct),
-        _ => throw new UnsupportedMediaTypeException("Send application/json or text/markdown."),
-    };
+        var source = await DocumentBodies.ReadSourceAsync(req, options.MaxBodyBytes, ct);
+        if (source.IsMarkdown)
+        {
+            return DocumentLint.Markdown(markdown, source.Text);
+        }
+        var document = RequestBody.DeserializeStrict<ComponentDocument>(source.Text);
+        return (document, DocumentLint.Json(document));
+    }
 }

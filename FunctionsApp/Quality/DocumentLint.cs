@@ -4,27 +4,21 @@ using ComponentCatalog.Model;
 
 namespace ComponentCatalog.Quality;
 
-/// <summary>The result of linting a body that is not stored: the name it would get and its quality report.</summary>
-public sealed record LintResult(string? Name, QualityReport Report);
-
 /// <summary>
-/// Lints a document without storing it (<c>POST /validate</c> and the MCP <c>validate_document</c> tool): field
-/// errors and Markdown problems become findings instead of a 400, then the quality rules score it.
+/// The catalog-free half of linting, shared by <c>POST /api/validate</c> and the CLI's offline <c>catalog lint</c>:
+/// the parser's findings and the field errors as findings. <see cref="QualityRules.Evaluate"/> then adds the
+/// rules that need to know which names exist (the catalog's index online, the linted files offline).
 /// </summary>
-public sealed class DocumentLint(MarkdownTemplate markdown, ComponentQuality quality)
+public static class DocumentLint
 {
-    public Task<LintResult> MarkdownAsync(string text, CancellationToken ct = default)
+    /// <summary>A Markdown body: the document and what the parser and the field checks noticed.</summary>
+    public static (ComponentDocument Document, IReadOnlyList<Finding> Findings) Markdown(MarkdownTemplate markdown, string text)
     {
         var parsed = markdown.Parse(text);
-        return EvaluateAsync(parsed.Document, parsed.Findings.Concat(QualityRules.FromValidation(DocumentValidator.Validate(parsed.Document))), ct);
+        return (parsed.Document, parsed.Findings.Concat(Json(parsed.Document)).ToList());
     }
 
-    public Task<LintResult> JsonAsync(ComponentDocument document, CancellationToken ct = default) =>
-        EvaluateAsync(document, QualityRules.FromValidation(DocumentValidator.Validate(document)), ct);
-
-    private async Task<LintResult> EvaluateAsync(ComponentDocument document, IEnumerable<Finding> findings, CancellationToken ct)
-    {
-        var report = await quality.EvaluateAsync(document, findings.ToList(), ct: ct);
-        return new LintResult(Names.NameOf(document), report);
-    }
+    /// <summary>A JSON body: the field checks as findings.</summary>
+    public static IReadOnlyList<Finding> Json(ComponentDocument document) =>
+        QualityRules.FromValidation(DocumentValidator.Validate(document)).ToList();
 }
