@@ -10,6 +10,7 @@ using ComponentCatalog.Http;
 using ComponentCatalog.Maintenance;
 using ComponentCatalog.Markdown;
 using ComponentCatalog.Model;
+using ComponentCatalog.Quality;
 using ComponentCatalog.Search;
 using ComponentCatalog.Storage;
 using ComponentCatalog.Tests.Support;
@@ -54,7 +55,7 @@ public sealed class WritePathTests
         _sut = TestStorage.CreateCatalog();
         var markdown = new MarkdownTemplate();
         _components = new ComponentsFunctions(_sut.Catalog, _sut.Options, markdown);
-        _quality = new QualityFunctions(_sut.Catalog, new ComponentCatalog.Quality.DocumentLint(markdown, _sut.Quality), new ComponentImport(_sut.Catalog, _sut.Projection, markdown, _sut.Options), _sut.Options);
+        _quality = new QualityFunctions(_sut.Catalog, new CatalogLint(markdown, _sut.Quality), new ComponentImport(_sut.Catalog, _sut.Projection, markdown, _sut.Options), _sut.Options);
     }
 
     [TestMethod]

@@ -41,10 +41,20 @@ public sealed class McpEndToEndTests
             ["Catalog__PagingKey"] = "mcp-tests-paging-key",
             ["Mcp__MaxResultChars"] = "4000",
         };
-        var hosts = await Task.WhenAll(
-            DevHostProcess.StartAsync(DevHostServer.Configuration, shared),
-            DevHostProcess.StartAsync(DevHostServer.Configuration, shared));
-        (_a, _b) = (hosts[0], hosts[1]);
+        Task<DevHostProcess>[] starting = [DevHostProcess.StartAsync(DevHostServer.Configuration, shared), DevHostProcess.StartAsync(DevHostServer.Configuration, shared)];
+        try
+        {
+            var hosts = await Task.WhenAll(starting);
+            (_a, _b) = (hosts[0], hosts[1]);
+        }
+        catch
+        {
+            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync();
+            }
+            throw;
+        }
 
         await PutAsync(Ledger, new JsonObject
         {
@@ -77,7 +87,7 @@ public sealed class McpEndToEndTests
     [ClassCleanup]
     public static async Task StopAsync()
     {
-        await Task.WhenAll(_a.DisposeAsync().AsTask(), _b.DisposeAsync().AsTask());
+        await Task.WhenAll(new[] { _a, _b }.Where(h => h is not null).Select(h => h.DisposeAsync().AsTask()));
     }
 
     private static string Token(string role = "Catalog.Reader") =>

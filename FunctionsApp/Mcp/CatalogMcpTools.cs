@@ -27,7 +27,7 @@ public sealed class CatalogMcpTools(
     Catalog.ComponentCatalog catalog,
     ComponentSearch search,
     ComponentGraph graph,
-    DocumentLint lint,
+    CatalogLint lint,
     CatalogReports reports,
     MarkdownTemplate markdown,
     McpOptions options)
