@@ -13,6 +13,9 @@ internal sealed class HostState
 
     public HostJson HostJson { get; set; } = HostJson.Default;
 
+    /// <summary>The gRPC channel of the current worker (a new one for each worker the dev host starts).</summary>
+    public Worker.WorkerChannel? Channel { get; set; }
+
     public FunctionRegistry? Registry { get; set; }
 
     public RouteTable? Routes { get; set; }
