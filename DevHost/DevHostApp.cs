@@ -130,10 +130,9 @@ internal sealed partial class DevHostApp
     /// </summary>
     private static async Task SeedAsync(DevHostOptions options, string root, string baseUrl, DevTokenSettings tokenSettings, ILogger logger, CancellationToken ct)
     {
-        var urls = string.Join(", ", new[] { "/", "/api/components", "/api/graph", "/api/openapi.json" }.Select(p => baseUrl + p));
         if (options.NoSeed)
         {
-            LogOpen(logger, urls);
+            Console.Out.Write(OpenUrls.Format(baseUrl));
             return;
         }
         var documents = SampleSeeder.ReadDocuments(root);
@@ -156,7 +155,7 @@ internal sealed partial class DevHostApp
         {
             LogSeedFailed(logger, exception.Message);
         }
-        LogOpen(logger, urls);
+        Console.Out.Write(OpenUrls.Format(baseUrl));
     }
 
     private static WebApplication BuildWebApp(DevHostOptions options, int grpcPort)
@@ -294,7 +293,4 @@ internal sealed partial class DevHostApp
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Sample data could not be loaded: {Reason}")]
     private static partial void LogSeedFailed(ILogger logger, string reason);
-
-    [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "Open {Urls} (API calls need a token: dotnet run --project DevHost -- token --role Catalog.Reader)")]
-    private static partial void LogOpen(ILogger logger, string urls);
 }

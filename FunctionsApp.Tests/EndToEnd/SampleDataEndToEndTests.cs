@@ -32,7 +32,7 @@ public sealed class SampleDataEndToEndTests
         var documents = SampleSeeder.ReadDocuments(RepoPaths.Root);
 
         var loaded = await host.WaitForOutputAsync("Sample data: loaded", Bound);
-        var open = await host.WaitForOutputAsync("Open http://127.0.0.1:", Bound);
+        var open = await host.WaitForOutputAsync("/api/openapi.json ", Bound);
         var names = await ListNamesAsync(host);
         var again = await new SampleSeeder(host.Client, Token("Catalog.Admin")).SeedAsync(documents, CancellationToken.None);
 
@@ -44,7 +44,9 @@ public sealed class SampleDataEndToEndTests
         {
             Assert.Contains(Path.GetFileNameWithoutExtension(path), names, $"{path} was not loaded");
         }
-        Assert.Contains("/api/components", open);
+        Assert.Contains(OpenUrls.Heading, host.Output);
+        Assert.Contains($"{host.BaseAddress}api/components ", host.Output);
+        Assert.Contains("every route", open);
         Assert.IsTrue(again.Skipped, "a second seeding of a catalog with documents imported again");
         Assert.IsEmpty(again.Statuses);
     }
@@ -54,7 +56,7 @@ public sealed class SampleDataEndToEndTests
     {
         await using var host = await DevHostProcess.StartAsync(DevHostServer.Configuration, seed: false);
 
-        await host.WaitForOutputAsync("Open http://127.0.0.1:", Bound);
+        await host.WaitForOutputAsync("/api/openapi.json ", Bound);
         var names = await ListNamesAsync(host);
 
         Assert.IsEmpty(names);
