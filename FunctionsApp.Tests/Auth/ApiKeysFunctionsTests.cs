@@ -123,7 +123,7 @@ public sealed class ApiKeysFunctionsTests
             .ToList();
 
         CollectionAssert.AreEquivalent(
-            new[] { "{scope:regex(^admin$)}/api-keys", "{scope:regex(^admin$)}/api-keys", "{scope:regex(^admin$)}/api-keys/{id}" },
+            new[] { "api/{scope:regex(^admin$)}/api-keys", "api/{scope:regex(^admin$)}/api-keys", "api/{scope:regex(^admin$)}/api-keys/{id}" },
             routes);
         Assert.IsTrue(AccessPolicy.RequiredRoles.Where(e => e.Key.EndsWith("ApiKey", StringComparison.Ordinal) || e.Key.EndsWith("ApiKeys", StringComparison.Ordinal))
             .All(e => e.Value == CatalogRole.Admin));

@@ -13,15 +13,16 @@ namespace ComponentCatalog.Tests.DevHost;
 [TestClass]
 public sealed class PublicHttpHandlerTests
 {
-    private static (PublicHttpHandler Handler, HostState State) Create(bool ready = true, WorkerChannel? worker = null)
+    /// <summary>Routed like the app: <c>routePrefix</c> "" and the <c>api/</c> prefix in each function's route.</summary>
+    private static (PublicHttpHandler Handler, HostState State) Create(bool ready = true, WorkerChannel? worker = null, params FunctionDescriptor[] extra)
     {
         var channel = worker ?? new WorkerChannel(NullLoggerFactory.Instance);
         var state = new HostState();
         if (ready)
         {
-            var registry = new FunctionRegistry([FunctionsFactory.Http("Health", "health"), FunctionsFactory.Timer("Sweep", "0 0 2 * * *")]);
+            var registry = new FunctionRegistry([FunctionsFactory.Http("Health", "api/health"), FunctionsFactory.Timer("Sweep", "0 0 2 * * *"), .. extra]);
             state.Registry = registry;
-            state.Routes = RouteTable.Build(registry.Functions, "api", RouteTable.CreateConstraintResolver());
+            state.Routes = RouteTable.Build(registry.Functions, string.Empty, RouteTable.CreateConstraintResolver());
             state.Invoker = new FunctionInvoker(channel, TimeSpan.FromSeconds(1), NullLogger.Instance);
         }
         return (new PublicHttpHandler(state, NullLogger<PublicHttpHandler>.Instance), state);
@@ -48,6 +49,18 @@ public sealed class PublicHttpHandlerTests
         await handler.HandleAsync(context);
 
         Assert.AreEqual(StatusCodes.Status202Accepted, context.Response.StatusCode);
+    }
+
+    [TestMethod]
+    public async Task AdminInvoke_CatchAllFunctionAtTheSiteRoot_StillReachesTheHostsAdminApi()
+    {
+        var (handler, state) = Create(true, null, FunctionsFactory.Http("Pages", "{*path}"));
+        var context = Request("POST", "/admin/functions/sweep", """{"input":""}""");
+
+        await handler.HandleAsync(context);
+
+        Assert.AreEqual(StatusCodes.Status202Accepted, context.Response.StatusCode);
+        Assert.AreEqual("Pages", state.Routes!.Match(Request("GET", "/admin-guide"))?.Function.Name, "only the /admin segment is the host's");
     }
 
     [TestMethod]

@@ -125,6 +125,21 @@ public sealed class RouteTableTests
     }
 
     [TestMethod]
+    public void Match_EmptyPrefix_ApiPrefixedRoutesKeepTheirUrlsAndTheAdminLiteralTrickStillRoutes()
+    {
+        var table = Build(string.Empty,
+            FunctionsFactory.Http("ListApiKeys", "api/{scope:regex(^admin$)}/api-keys"),
+            FunctionsFactory.Http("GetComponent", "api/components/{name}"),
+            FunctionsFactory.Http("Page", "components/{name}"));
+
+        Assert.IsEmpty(table.Errors);
+        Assert.AreEqual("ListApiKeys", Match(table, "GET", "/api/admin/api-keys")?.Function.Name);
+        Assert.IsNull(Match(table, "GET", "/api/other/api-keys"));
+        Assert.AreEqual("GetComponent", Match(table, "GET", "/api/components/a")?.Function.Name);
+        Assert.AreEqual("Page", Match(table, "GET", "/components/a")?.Function.Name);
+    }
+
+    [TestMethod]
     public void Build_DuplicateRouteOverlappingMethods_SecondRefused()
     {
         var table = Build("api", FunctionsFactory.Http("A", "items", "\"get\""), FunctionsFactory.Http("B", "Items", "\"get\",\"post\""), FunctionsFactory.Http("C", "items", "\"put\""));

@@ -5,7 +5,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace ComponentCatalog.Tests.OpenApi;
 
-/// <summary>An HTTP function of the app as the Functions host routes it: name, method, normalised path.</summary>
+/// <summary>An HTTP function of the app as the Functions host routes it: name, method, normalised URL path
+/// (host.json's <c>routePrefix</c> is empty, so the route is the path: <c>/api/…</c> for the API, <c>/…</c> for pages).</summary>
 internal sealed record FunctionRoute(string Name, string Method, string Path)
 {
     public string Key => $"{Method} {Path}";
@@ -15,6 +16,9 @@ internal sealed record FunctionRoute(string Name, string Method, string Path)
 internal static partial class FunctionRoutes
 {
     public static IReadOnlyList<FunctionRoute> All { get; } = Read(typeof(HealthFunctions).Assembly);
+
+    /// <summary>The JSON API's functions (under <c>/api/</c>); the OpenAPI document describes exactly these.</summary>
+    public static IReadOnlyList<FunctionRoute> Api { get; } = [.. All.Where(f => f.Path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase))];
 
     public static IReadOnlyList<FunctionRoute> Read(Assembly assembly) =>
     [

@@ -25,16 +25,17 @@ public sealed partial class OpenApiDocumentTests
     [TestMethod]
     public void Functions_Reflected_IncludeKnownRoutes()
     {
-        var keys = FunctionRoutes.All.Select(f => f.Key).ToList();
+        var keys = FunctionRoutes.Api.Select(f => f.Key).ToList();
 
-        Assert.Contains("GET /health", keys);
-        Assert.Contains("GET /openapi.json", keys);
-        Assert.Contains("GET /components/{name}/revisions/{revision}", keys);
+        Assert.Contains("GET /api/health", keys);
+        Assert.Contains("GET /api/openapi.json", keys);
+        Assert.Contains("GET /api/components/{name}/revisions/{revision}", keys);
+        Assert.Contains("GET /api/admin/api-keys", keys);
     }
 
     [TestMethod]
     [DataRow("components/{name}/revisions/{revision:int}", "/components/{name}/revisions/{revision}")]
-    [DataRow("{scope:regex(^admin$)}/api-keys/{id}", "/admin/api-keys/{id}")]
+    [DataRow("api/{scope:regex(^admin$)}/api-keys/{id}", "/api/admin/api-keys/{id}")]
     [DataRow("files/{*path}", "/files/{path}")]
     [DataRow("items/{id:minlength(2):maxlength(9)?}", "/items/{id}")]
     [DataRow("items/{id:regex(^[a-z]{{2}}$)}", "/items/{id}")]
@@ -47,10 +48,10 @@ public sealed partial class OpenApiDocumentTests
     [TestMethod]
     public void Document_EveryHttpFunction_IsDocumentedAndNotPlanned()
     {
-        var documented = Operations.ToDictionary(o => o.Key, StringComparer.OrdinalIgnoreCase);
+        var documented = Operations.ToDictionary(o => o.UrlKey, StringComparer.OrdinalIgnoreCase);
 
-        var missing = FunctionRoutes.All.Where(f => !documented.ContainsKey(f.Key)).Select(f => $"{f.Name}: {f.Key}").ToList();
-        var planned = FunctionRoutes.All.Where(f => documented.TryGetValue(f.Key, out var o) && o.Planned).Select(f => $"{f.Name}: {f.Key}").ToList();
+        var missing = FunctionRoutes.Api.Where(f => !documented.ContainsKey(f.Key)).Select(f => $"{f.Name}: {f.Key}").ToList();
+        var planned = FunctionRoutes.Api.Where(f => documented.TryGetValue(f.Key, out var o) && o.Planned).Select(f => $"{f.Name}: {f.Key}").ToList();
 
         Assert.IsEmpty(missing, $"{Fix}: document these functions: {string.Join("; ", missing)}");
         Assert.IsEmpty(planned, $"{Fix}: these are implemented now, drop their \"x-catalog-status\": \"planned\": {string.Join("; ", planned)}");
@@ -59,9 +60,9 @@ public sealed partial class OpenApiDocumentTests
     [TestMethod]
     public void Document_EveryImplementedOperation_ExistsAsFunction()
     {
-        var functions = FunctionRoutes.All.Select(f => f.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var functions = FunctionRoutes.Api.Select(f => f.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-        var phantom = Operations.Where(o => !o.Planned && !functions.Contains(o.Key)).Select(o => o.Key).ToList();
+        var phantom = Operations.Where(o => !o.Planned && !functions.Contains(o.UrlKey)).Select(o => o.UrlKey).ToList();
 
         Assert.IsEmpty(phantom, $"{Fix}: no function serves these; mark them \"x-catalog-status\": \"planned\" or remove them: {string.Join("; ", phantom)}");
     }
@@ -69,10 +70,10 @@ public sealed partial class OpenApiDocumentTests
     [TestMethod]
     public void Document_ImplementedOperations_HaveTheFunctionNameAsOperationId()
     {
-        var byKey = FunctionRoutes.All.ToDictionary(f => f.Key, StringComparer.OrdinalIgnoreCase);
+        var byKey = FunctionRoutes.Api.ToDictionary(f => f.Key, StringComparer.OrdinalIgnoreCase);
 
-        var wrong = Operations.Where(o => byKey.TryGetValue(o.Key, out var f) && f.Name != o.OperationId)
-            .Select(o => $"{o.Key}: {o.OperationId} (function {byKey[o.Key].Name})").ToList();
+        var wrong = Operations.Where(o => byKey.TryGetValue(o.UrlKey, out var f) && f.Name != o.OperationId)
+            .Select(o => $"{o.UrlKey}: {o.OperationId} (function {byKey[o.UrlKey].Name})").ToList();
 
         Assert.IsEmpty(wrong, string.Join("; ", wrong));
     }
@@ -116,13 +117,17 @@ public sealed partial class OpenApiDocumentTests
     }
 
     [TestMethod]
-    public void Document_ServerUrl_IsHostRoutePrefix()
+    public void Document_ServerUrl_IsTheApiPrefixEveryApiRouteCarries()
     {
+        // host.json's routePrefix is empty (the site root serves pages), so a function's route is its URL path and
+        // every API function's route starts with api/ itself; the document's server URL is that shared prefix.
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")));
         var prefix = host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString();
 
         Assert.AreEqual("3.0.3", (string?)Document["openapi"]);
-        Assert.AreEqual("/" + prefix, (string?)Document["servers"]![0]!["url"]);
+        Assert.AreEqual(string.Empty, prefix);
+        Assert.AreEqual("/api", (string?)Document["servers"]![0]!["url"]);
+        Assert.IsGreaterThanOrEqualTo(20, FunctionRoutes.Api.Count);
     }
 
     [TestMethod]

@@ -3,10 +3,13 @@ using ComponentCatalog.OpenApi;
 
 namespace ComponentCatalog.Tests.OpenApi;
 
-/// <summary>One operation of the OpenAPI document.</summary>
-internal sealed record SpecOperation(string Method, string Path, JsonObject Operation, JsonObject PathItem)
+/// <summary>One operation of the OpenAPI document; <see cref="Path"/> is relative to the server URL (<c>/api</c>).</summary>
+internal sealed record SpecOperation(string Method, string Path, JsonObject Operation, JsonObject PathItem, string Server = "")
 {
     public string Key => $"{Method} {Path}";
+
+    /// <summary>Method and the URL path a client calls (server URL + path), as <see cref="FunctionRoute.Key"/> has it.</summary>
+    public string UrlKey => $"{Method} {Server.TrimEnd('/')}{Path}";
 
     public string? OperationId => (string?)Operation["operationId"];
 
@@ -25,8 +28,11 @@ internal static class OpenApiSpec
         .. from path in document["paths"]!.AsObject()
            from member in path.Value!.AsObject()
            where HttpMethods.Contains(member.Key)
-           select new SpecOperation(member.Key.ToUpperInvariant(), path.Key, member.Value!.AsObject(), path.Value!.AsObject()),
+           select new SpecOperation(member.Key.ToUpperInvariant(), path.Key, member.Value!.AsObject(), path.Value!.AsObject(), Server(document)),
     ];
+
+    /// <summary>The first server's URL: <c>/api</c>, the prefix every API function route carries.</summary>
+    public static string Server(JsonObject document) => (string?)document["servers"]?[0]?["url"] ?? string.Empty;
 
     /// <summary>Follows a local <c>$ref</c> (<c>#/components/…</c>); null when it does not resolve.</summary>
     public static JsonNode? Resolve(JsonObject document, string reference)

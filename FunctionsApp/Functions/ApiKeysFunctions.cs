@@ -9,12 +9,14 @@ namespace ComponentCatalog.Functions;
 
 /// <summary>
 /// <c>/api/admin/api-keys</c>: admins create, list and revoke API keys. The Functions host refuses route templates
-/// that start with <c>admin</c> (its own API lives there), so the first segment is a parameter constrained to the
-/// literal <c>admin</c>: the public URL stays the contract's, the template passes the host's check.
+/// that start with <c>admin</c> (its own API lives there), and its routing treats a literal <c>admin</c> segment
+/// warily, so the segment is a parameter constrained to the literal <c>admin</c>: the public URL stays the
+/// contract's, the template never holds the reserved word. (The <c>api/</c> prefix is in the route itself:
+/// host.json's <c>routePrefix</c> is empty so the site root can serve pages.)
 /// </summary>
 public sealed class ApiKeysFunctions(ApiKeyService apiKeys)
 {
-    internal const string Route = "{scope:regex(^admin$)}/api-keys";
+    internal const string Route = "api/{scope:regex(^admin$)}/api-keys";
     private const int MaxBodyBytes = 16 * 1024;
 
     [Function("CreateApiKey")]

@@ -15,20 +15,21 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 {
     [Function("CreateComponent")]
     public async Task<HttpResponseData> Create(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "components")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/components")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
         var user = context.GetUser();
-        var document = await DocumentBodies.ReadAsync(req, options.MaxBodyBytes, markdown, ct);
-        var stored = await catalog.CreateAsync(document, user, ct);
-        var response = await DocumentResponses.WriteAsync(req, stored, markdown, HttpStatusCode.Created);
+        var format = DocumentResponses.Negotiate(req);
+        var draft = await DocumentBodies.ReadAsync(req, options.MaxBodyBytes, markdown, ct);
+        var stored = await catalog.CreateAsync(draft, user, ct);
+        var response = await DocumentResponses.WriteAsync(req, stored, markdown, format, HttpStatusCode.Created);
         response.Headers.Add("Location", $"/api/components/{stored.Document.Name}");
         return response;
     }
 
     [Function("GetComponent")]
     public async Task<HttpResponseData> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
@@ -40,13 +41,14 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 
     [Function("PutComponent")]
     public async Task<HttpResponseData> Put(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "components/{name}")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/components/{name}")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         var user = context.GetUser();
-        var document = await DocumentBodies.ReadAsync(req, options.MaxBodyBytes, markdown, ct);
-        var (stored, created) = await catalog.PutAsync(name, document, Conditions(req), user, ct);
-        var response = await DocumentResponses.WriteAsync(req, stored, markdown, created ? HttpStatusCode.Created : HttpStatusCode.OK);
+        var format = DocumentResponses.Negotiate(req);
+        var draft = await DocumentBodies.ReadAsync(req, options.MaxBodyBytes, markdown, ct);
+        var (stored, created) = await catalog.PutAsync(name, draft, Conditions(req), user, ct);
+        var response = await DocumentResponses.WriteAsync(req, stored, markdown, format, created ? HttpStatusCode.Created : HttpStatusCode.OK);
         if (created)
         {
             response.Headers.Add("Location", $"/api/components/{name}");
@@ -56,22 +58,23 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 
     [Function("PatchComponent")]
     public async Task<HttpResponseData> Patch(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "components/{name}")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "api/components/{name}")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         var user = context.GetUser();
+        var format = DocumentResponses.Negotiate(req);
         if (req.MediaType() is not ("application/merge-patch+json" or "application/json"))
         {
             throw new UnsupportedMediaTypeException("Send the patch as application/merge-patch+json (RFC 7396).");
         }
         var patch = RequestBody.DeserializeStrict<JsonNode>(await req.ReadTextAsync(options.MaxBodyBytes, ct));
         var stored = await catalog.PatchAsync(name, patch, Conditions(req), user, ct);
-        return await DocumentResponses.WriteAsync(req, stored, markdown);
+        return await DocumentResponses.WriteAsync(req, stored, markdown, format);
     }
 
     [Function("DeleteComponent")]
     public async Task<HttpResponseData> Delete(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "components/{name}")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/components/{name}")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         await catalog.DeleteAsync(name, Conditions(req), context.GetUser(), ct);
@@ -80,16 +83,17 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 
     [Function("RestoreComponent")]
     public async Task<HttpResponseData> Restore(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "components/{name}/restore")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/components/{name}/restore")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
+        var format = DocumentResponses.Negotiate(req);
         var stored = await catalog.RestoreAsync(name, context.GetUser(), ct);
-        return await DocumentResponses.WriteAsync(req, stored, markdown);
+        return await DocumentResponses.WriteAsync(req, stored, markdown, format);
     }
 
     [Function("ListRevisions")]
     public async Task<HttpResponseData> ListRevisions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}/revisions")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/revisions")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
@@ -99,7 +103,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 
     [Function("GetRevision")]
     public async Task<HttpResponseData> GetRevision(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}/revisions/{revision:int}")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/revisions/{revision:int}")] HttpRequestData req,
         string name, int revision, FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
@@ -109,7 +113,7 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
 
     [Function("DiffComponent")]
     public async Task<HttpResponseData> Diff(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}/diff")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/diff")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         context.GetUser();

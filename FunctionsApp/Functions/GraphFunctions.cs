@@ -11,7 +11,7 @@ public sealed class GraphFunctions(ComponentSearch search, ComponentGraph graph)
 {
     [Function("GetComponentGraph")]
     public async Task<HttpResponseData> Around(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}/graph")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/graph")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
@@ -31,7 +31,7 @@ public sealed class GraphFunctions(ComponentSearch search, ComponentGraph graph)
 
     [Function("GetDependents")]
     public async Task<HttpResponseData> Dependents(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}/dependents")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/dependents")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
@@ -42,7 +42,7 @@ public sealed class GraphFunctions(ComponentSearch search, ComponentGraph graph)
 
     [Function("GetCatalogGraph")]
     public async Task<HttpResponseData> Whole(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "graph")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/graph")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
         context.GetUser();

@@ -12,12 +12,12 @@ public sealed class HealthFunctions(ComponentStore store)
     /// <summary>Liveness without dependencies: the process answers. Also the benchmark's floor for a function hop.</summary>
     [Function("Ping")]
     public HttpResponseData Ping(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ping")] HttpRequestData req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/ping")] HttpRequestData req) =>
         req.Empty(HttpStatusCode.NoContent);
 
     [Function("Health")]
     public async Task<HttpResponseData> Health(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequestData req, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequestData req, CancellationToken ct)
     {
         try
         {

@@ -13,7 +13,7 @@ public sealed class OpenApiFunctions
 
     [Function("GetOpenApi")]
     public static async Task<HttpResponseData> GetOpenApi(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequestData req, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/openapi.json")] HttpRequestData req, CancellationToken ct)
     {
         var conditions = new Preconditions(null, req.Headers.TryGetValues("If-None-Match", out var values) ? string.Join(", ", values) : null);
         if (conditions.IfNoneMatchMatches(OpenApiDocument.ETag))

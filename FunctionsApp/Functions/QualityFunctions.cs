@@ -16,7 +16,7 @@ public sealed class QualityFunctions(
 {
     [Function("GetQuality")]
     public async Task<HttpResponseData> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components/{name}/quality")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/quality")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
@@ -26,13 +26,13 @@ public sealed class QualityFunctions(
 
     [Function("ValidateDocument")]
     public async Task<HttpResponseData> Validate(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "validate")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/validate")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
         var (document, findings) = await ReadForLintAsync(req, ct);
         var report = await quality.EvaluateAsync(document, findings, ct: ct);
-        var name = document.Name ?? (document.Title is { } t ? Names.Slug(t) : null);
+        var name = Names.NameOf(document);
         var accept = req.Headers.TryGetValues("Accept", out var values) ? string.Join(",", values) : string.Empty;
         return accept.Contains(Sarif.MediaType, StringComparison.OrdinalIgnoreCase)
             ? await req.TextAsync(Sarif.Log(req.Query["path"], report.Findings).ToJsonString(), Sarif.MediaType + "; charset=utf-8")
@@ -41,7 +41,7 @@ public sealed class QualityFunctions(
 
     [Function("ImportDocuments")]
     public async Task<HttpResponseData> Import(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "import")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/import")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
         var user = context.GetUser();

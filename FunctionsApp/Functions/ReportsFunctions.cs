@@ -12,24 +12,26 @@ public sealed class ReportsFunctions(JobStore jobs)
 {
     [Function("GetStaleReport")]
     public Task<HttpResponseData> Stale(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/stale")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/stale")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
         ReportAsync(req, context, MaintenanceJobs.StaleSweep, "stale", ct);
 
     [Function("GetDanglingReport")]
     public Task<HttpResponseData> Dangling(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/dangling")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/dangling")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
         ReportAsync(req, context, MaintenanceJobs.DanglingCheck, "dangling", ct);
 
     [Function("GetQualityTrendReport")]
     public Task<HttpResponseData> QualityTrend(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/quality-trend")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
-        ReportAsync(req, context, MaintenanceJobs.QualitySnapshot, "quality-trend", ct);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/quality-trend")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
+        ReportAsync(req, context, MaintenanceJobs.QualitySnapshot, "quality-trend", ct, series: true);
 
-    private async Task<HttpResponseData> ReportAsync(HttpRequestData req, FunctionContext context, string job, string report, CancellationToken ct)
+    /// <summary>A job's report: exactly the lines of its last completed run, or every line of a series (the trend).</summary>
+    private async Task<HttpResponseData> ReportAsync(HttpRequestData req, FunctionContext context, string job, string report, CancellationToken ct, bool series = false)
     {
         context.GetUser();
-        var last = await jobs.GetLastAsync(job, ct);
-        var items = await jobs.ReadReportAsync(report, ct);
+        var (last, items) = series
+            ? (await jobs.GetLastAsync(job, ct), await jobs.ReadSeriesAsync(report, ct))
+            : await jobs.ReadLastRunReportAsync(job, report, ct);
         return await req.JsonAsync(new
         {
             job,

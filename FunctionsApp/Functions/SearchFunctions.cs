@@ -12,7 +12,7 @@ public sealed class SearchFunctions(ComponentSearch search)
 {
     [Function("ListComponents")]
     public async Task<HttpResponseData> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "components")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
         context.GetUser();
@@ -34,7 +34,7 @@ public sealed class SearchFunctions(ComponentSearch search)
 
     [Function("GetFacets")]
     public async Task<HttpResponseData> Facets(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "facets")] HttpRequestData req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/facets")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
         context.GetUser();

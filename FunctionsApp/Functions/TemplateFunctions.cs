@@ -9,7 +9,7 @@ public sealed class TemplateFunctions
 {
     [Function("GetTemplate")]
     public async Task<HttpResponseData> GetTemplate(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "template")] HttpRequestData req, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/template")] HttpRequestData req, CancellationToken ct)
     {
         var response = req.CreateResponse(System.Net.HttpStatusCode.OK);
         response.Headers.Add("Content-Type", MarkdownTemplate.ContentType);
