@@ -106,6 +106,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
                 {
                     await Task.Delay(100, ct);
                 }
+                catch (SocketException exception)
+                {
+                    throw new TimeoutException($"Azurite did not listen on 127.0.0.1:{port} within 30 s ({exception.SocketErrorCode}).", exception);
+                }
             }
         }
     }

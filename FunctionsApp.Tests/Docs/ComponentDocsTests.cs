@@ -32,15 +32,21 @@ public sealed class ComponentDocsTests
     private static HashSet<string> Documented { get; } =
         Components.Concat(Read("examples")).Select(d => NameOf(d.Parsed.Document)).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
-    private static string? NameOf(ComponentDocument d) => d.Name ?? (d.Title is { } t ? Names.Slug(t) : null);
+    private static string? NameOf(ComponentDocument d) => Names.NameOf(d);
 
-    /// <summary>What <c>POST /api/validate</c> answers for the file (QualityFunctions.ValidateDocument).</summary>
-    private static QualityReport Lint(MarkdownParseResult parsed) =>
-        QualityRules.Evaluate(
-            parsed.Document,
+    /// <summary>
+    /// What <c>POST /api/validate</c> answers for the file (QualityFunctions.ValidateDocument → ComponentQuality):
+    /// the parser's and the validator's findings, then the rules over the document as it would be stored (updated now).
+    /// </summary>
+    private static QualityReport Lint(MarkdownParseResult parsed)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return QualityRules.Evaluate(
+            parsed.Document with { UpdatedAt = parsed.Document.UpdatedAt ?? now },
             Documented.Contains,
-            DateTimeOffset.UtcNow.AddDays(-new CatalogOptions().StaleAfterDays),
+            now.AddDays(-new CatalogOptions().StaleAfterDays),
             parsed.Findings.Concat(QualityRules.FromValidation(DocumentValidator.Validate(parsed.Document))).ToList());
+    }
 
     public static IEnumerable<object[]> Files => Components.Select(c => new object[] { c.Path });
 
