@@ -85,9 +85,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
         return instance;
     }
 
+    /// <summary>How long Azurite may take to open its ports: generous, as a loaded machine can take half a minute for node to start.</summary>
+    private static readonly TimeSpan ListenTimeout = TimeSpan.FromSeconds(60);
+
     private async Task WaitUntilListeningAsync(CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.Add(ListenTimeout);
         foreach (var port in new[] { BlobPort, QueuePort, TablePort })
         {
             while (true)
@@ -108,7 +111,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
                 }
                 catch (SocketException exception)
                 {
-                    throw new TimeoutException($"Azurite did not listen on 127.0.0.1:{port} within 30 s ({exception.SocketErrorCode}).", exception);
+                    throw new TimeoutException($"Azurite did not listen on 127.0.0.1:{port} within {ListenTimeout.TotalSeconds:0} s ({exception.SocketErrorCode}).", exception);
                 }
             }
         }

@@ -57,6 +57,7 @@ public sealed class ComponentDocsTests
         {
             "component-catalog", "markdown-template", "quality-rules", "search-index", "component-graph", "maintenance-jobs",
             "catalog-auth", "request-security", "table-storage", "dev-host", "http-api", "catalog-cli", "catalog-website", "mcp-endpoint",
+            "azure-deployment", "catalog-benchmark",
         };
 
         foreach (var name in expected)
