@@ -88,6 +88,7 @@ internal sealed partial class DevHostApp
             LogAzurite(logger, dataDirectory ?? "in memory");
             azurite = await AzuriteProcess.StartAsync(dataDirectory, line => LogAzuriteLine(logger, line), stopping, waitUntilListening: false);
             environment = WorkerEnvironment.Build(processEnvironment, settings, appDirectory, azurite.ConnectionString, options.Port);
+            state.MaxRequestBodyBytes = RequestGuard.ParseBodyLimit(WorkerEnvironment.Lookup(processEnvironment, environment)(RequestGuard.BodyLimitSetting));
             LogSettings(logger, settings.Source ?? "(no local settings file)",
                 string.Join(", ", WorkerEnvironment.StorageSettings.Select(s => $"{s}={(processEnvironment.ContainsKey(s) ? "from environment" : "Azurite")}")));
 
