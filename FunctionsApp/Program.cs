@@ -3,6 +3,7 @@ using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Http;
 using ComponentCatalog.Maintenance;
+using ComponentCatalog.Mcp;
 using ComponentCatalog.Markdown;
 using ComponentCatalog.Security;
 using ComponentCatalog.Storage;
@@ -17,6 +18,7 @@ builder.AddComponentCatalog();
 builder.AddMarkdown();
 builder.AddMaintenance();
 builder.AddCatalogAuth();
+builder.AddCatalogMcp();
 
 builder.UseMiddleware<RequestLoggingMiddleware>();
 builder.UseMiddleware<CorrelationMiddleware>();

@@ -29,6 +29,7 @@ public static class AccessPolicy
         ["Ping"] = CatalogRole.None,
         ["GetTemplate"] = CatalogRole.None,
         ["GetOpenApi"] = CatalogRole.None,
+        ["GetProtectedResourceMetadata"] = CatalogRole.None,
 
         ["ListComponents"] = CatalogRole.Reader,
         ["GetFacets"] = CatalogRole.Reader,
@@ -44,6 +45,8 @@ public static class AccessPolicy
         ["GetQualityTrendReport"] = CatalogRole.Reader,
         ["GetQuality"] = CatalogRole.Reader,
         ["ValidateDocument"] = CatalogRole.Reader,
+        ["Mcp"] = CatalogRole.Reader,
+        ["McpGetStream"] = CatalogRole.Reader,
 
         ["CreateComponent"] = CatalogRole.Writer,
         ["PutComponent"] = CatalogRole.Writer,
