@@ -4,8 +4,9 @@ using DevHost.Cli;
 using DevHost.Functions;
 using DevHost.Http;
 using DevHost.Rpc;
+using DevHost.SampleData;
 using DevHost.Settings;
-using DevHost.Timers;
+using DevHost.Tokens;
 using DevHost.Worker;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -23,6 +24,7 @@ internal static class ExitCodes
     public const int StartupFailed = 1;
     public const int Usage = 2;
     public const int WorkerCrashed = 3;
+    public const int InvalidSettings = 4;
 }
 
 /// <summary>
@@ -34,14 +36,16 @@ internal sealed partial class DevHostApp
 {
     public const long MaxRequestBodyBytes = 100L * 1024 * 1024;
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan TerminateGrace = TimeSpan.FromSeconds(5);
+    private const string AppAssembly = "FunctionsApp.dll";
+    private const string CatalogAdminRole = "Catalog.Admin";
 
     public static async Task<int> RunAsync(DevHostOptions options)
     {
         var root = RepoPaths.Root;
         var grpcPort = AzuriteProcess.FreePort();
         var app = BuildWebApp(options, grpcPort);
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DevHost");
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+        var logger = loggers.CreateLogger("DevHost");
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -55,7 +59,7 @@ internal sealed partial class DevHostApp
 
         var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         AzuriteProcess? azurite = null;
-        WorkerProcess? worker = null;
+        WorkerSupervisor? supervisor = null;
         var state = app.Services.GetRequiredService<HostState>();
         var exitCode = ExitCodes.Stopped;
         try
@@ -66,61 +70,40 @@ internal sealed partial class DevHostApp
                 return exitCode = ExitCodes.StartupFailed;
             }
 
-            var dataDirectory = options.ResolveDataDirectory(root);
-            LogAzurite(logger, dataDirectory ?? "in memory");
-            azurite = await AzuriteProcess.StartAsync(dataDirectory, line => LogAzuriteLine(logger, line), stopping, waitUntilListening: false);
-
             state.HostJson = HostJson.Load(Path.Combine(appDirectory, "host.json"));
             var settings = LocalSettings.Load(root);
             var processEnvironment = WorkerEnvironment.CurrentProcess();
-            var environment = WorkerEnvironment.Build(processEnvironment, settings, appDirectory, azurite.ConnectionString, options.Port);
+            var environment = WorkerEnvironment.Build(processEnvironment, settings, appDirectory, "UseDevelopmentStorage=true", options.Port);
+            var settingErrors = SettingsCheck.Validate(Path.Combine(appDirectory, AppAssembly), WorkerEnvironment.Merge(processEnvironment, environment));
+            if (settingErrors.Count > 0)
+            {
+                foreach (var error in settingErrors)
+                {
+                    LogInvalidSetting(logger, error);
+                }
+                return exitCode = ExitCodes.InvalidSettings;
+            }
+
+            var dataDirectory = options.ResolveDataDirectory(root);
+            LogAzurite(logger, dataDirectory ?? "in memory");
+            azurite = await AzuriteProcess.StartAsync(dataDirectory, line => LogAzuriteLine(logger, line), stopping, waitUntilListening: false);
+            environment = WorkerEnvironment.Build(processEnvironment, settings, appDirectory, azurite.ConnectionString, options.Port);
             state.MaxRequestBodyBytes = RequestGuard.ParseBodyLimit(WorkerEnvironment.Lookup(processEnvironment, environment)(RequestGuard.BodyLimitSetting));
             LogSettings(logger, settings.Source ?? "(no local settings file)",
                 string.Join(", ", WorkerEnvironment.StorageSettings.Select(s => $"{s}={(processEnvironment.ContainsKey(s) ? "from environment" : "Azurite")}")));
 
-            var channel = app.Services.GetRequiredService<WorkerChannel>();
-            var config = WorkerConfig.Load(appDirectory);
-            var workerId = Guid.NewGuid().ToString();
-            channel.ExpectedWorkerId = workerId;
-            var arguments = WorkerProcess.BuildArguments(config.WorkerPath, new Uri($"http://127.0.0.1:{grpcPort}/"), workerId, Guid.NewGuid().ToString());
-            var workerLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DevHost.Worker.Console");
-            worker = WorkerProcess.Start(WorkerProcess.ResolveExecutable(config.ExecutablePath), arguments, appDirectory, environment, workerLogger);
-            LogWorkerStarted(logger, worker.ProcessId, config.WorkerPath);
-
-            var registry = await WorkerHandshake.RunAsync(channel, worker, appDirectory, HandshakeTimeout, error => LogFunctionError(logger, error), stopping);
-            var routes = RouteTable.Build(registry.Functions, state.HostJson.RoutePrefix, RouteTable.CreateConstraintResolver());
-            var invoker = new FunctionInvoker(channel, state.HostJson.FunctionTimeout, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DevHost.Functions"));
-            var (timers, timerErrors) = TimerScheduler.Prepare(registry.Functions, WorkerEnvironment.Lookup(processEnvironment, environment));
-            foreach (var error in routes.Errors.Concat(timerErrors))
-            {
-                LogFunctionError(logger, error);
-            }
-
-            var websiteTimeZone = WorkerEnvironment.Lookup(processEnvironment, environment)("WEBSITE_TIME_ZONE");
-            state.Timers = new TimerScheduler(timers, invoker.InvokeTimerAsync, TimeProvider.System, TimerSchedule.ResolveTimeZone(websiteTimeZone),
-                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DevHost.Timers"));
+            var lookup = WorkerEnvironment.Lookup(processEnvironment, environment);
+            var launch = new WorkerLaunch(WorkerConfig.Load(appDirectory), appDirectory, new Uri($"http://127.0.0.1:{grpcPort}/"), environment, lookup, HandshakeTimeout);
+            supervisor = new WorkerSupervisor(state, launch, loggers, app.Services.GetRequiredKeyedService<ILoggerFactory>(WorkerLogging.Key));
+            var generation = await supervisor.StartAsync(stopping);
             await azurite.Listening; // booted alongside the worker; storage must answer before the first request
-            (state.Registry, state.Routes, state.Invoker) = (registry, routes, invoker);
-            Console.Out.Write(FunctionListing.Format(registry, routes, timers, $"http://127.0.0.1:{options.Port}"));
+            WorkerSupervisor.Publish(state, generation);
+            var baseUrl = $"http://127.0.0.1:{options.Port}";
+            Console.Out.Write(FunctionListing.Format(generation.Registry, generation.Routes, generation.Timers.Timers, baseUrl));
             LogReady(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            state.Timers.Start();
+            await SeedAsync(options, root, baseUrl, DevTokenSettings.Load(WorkerEnvironment.Merge(processEnvironment, environment), LocalSettings.Empty), logger, stopping);
 
-            var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (stopping.Register(() => stopRequested.TrySetResult()))
-            {
-                await Task.WhenAny(worker.Exited, channel.Closed, stopRequested.Task);
-            }
-            if (!stopping.IsCancellationRequested)
-            {
-                // Ctrl+C in a terminal signals the whole process group: the worker may leave a moment before our own stop fires.
-                await ((Task)worker.Exited).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                await Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None);
-            }
-            if (!stopping.IsCancellationRequested)
-            {
-                LogWorkerCrashed(logger, worker.Exited.IsCompleted ? worker.Exited.Result.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none: the stream closed");
-                exitCode = ExitCodes.WorkerCrashed;
-            }
+            exitCode = await supervisor.SuperviseAsync(stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -133,13 +116,47 @@ internal sealed partial class DevHostApp
         catch (Exception exception) when (exception is WorkerStartupException or WorkerUnavailableException or InvalidOperationException or IOException or InvalidDataException or TimeoutException)
         {
             LogStartupFailed(logger, exception.Message);
-            exitCode = worker?.Exited.IsCompleted == true ? ExitCodes.WorkerCrashed : ExitCodes.StartupFailed;
+            exitCode = exception is WorkerStartupException { WorkerExited: true } or WorkerUnavailableException ? ExitCodes.WorkerCrashed : ExitCodes.StartupFailed;
         }
         finally
         {
-            await StopAsync(app, state, worker, azurite, logger);
+            await StopAsync(app, supervisor, azurite, logger);
         }
         return exitCode;
+    }
+
+    /// <summary>
+    /// Empty storage gets the repository's own component documents and examples through <c>POST /api/import</c>
+    /// (unless <c>--no-seed</c>); the console says what was loaded and which URLs to open.
+    /// </summary>
+    private static async Task SeedAsync(DevHostOptions options, string root, string baseUrl, DevTokenSettings tokenSettings, ILogger logger, CancellationToken ct)
+    {
+        if (options.NoSeed)
+        {
+            Console.Out.Write(OpenUrls.Format(baseUrl));
+            return;
+        }
+        var documents = SampleSeeder.ReadDocuments(root);
+        var token = DevTokens.Create(new DevTokenRequest { Roles = [CatalogAdminRole], Subject = "devhost-sample-data", Lifetime = TimeSpan.FromMinutes(5) }, tokenSettings);
+        using var client = new HttpClient { BaseAddress = new Uri(baseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        try
+        {
+            var outcome = await new SampleSeeder(client, token).SeedAsync(documents, ct);
+            if (outcome.Skipped)
+            {
+                LogSeedSkipped(logger);
+            }
+            else
+            {
+                LogSeeded(logger, outcome.Files, string.Join(", ", SampleSeeder.Folders), outcome.Summary);
+            }
+        }
+        catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException
+                                          || (exception is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            LogSeedFailed(logger, exception.Message);
+        }
+        Console.Out.Write(OpenUrls.Format(baseUrl));
     }
 
     private static WebApplication BuildWebApp(DevHostOptions options, int grpcPort)
@@ -170,7 +187,6 @@ internal sealed partial class DevHostApp
             grpc.MaxSendMessageSize = null;
         });
         builder.Services.AddKeyedSingleton(WorkerLogging.Key, (_, _) => WorkerLogging.CreateFactory(options.Verbose));
-        builder.Services.AddSingleton(services => new WorkerChannel(services.GetRequiredKeyedService<ILoggerFactory>(WorkerLogging.Key)));
         builder.Services.AddSingleton<HostState>();
         builder.Services.AddSingleton<PublicHttpHandler>();
 
@@ -219,24 +235,11 @@ internal sealed partial class DevHostApp
         return true;
     }
 
-    private static async Task StopAsync(WebApplication app, HostState state, WorkerProcess? worker, AzuriteProcess? azurite, ILogger logger)
+    private static async Task StopAsync(WebApplication app, WorkerSupervisor? supervisor, AzuriteProcess? azurite, ILogger logger)
     {
-        if (state.Timers is { } timers)
+        if (supervisor is not null)
         {
-            await timers.DisposeAsync();
-        }
-        if (worker is not null)
-        {
-            if (!worker.Exited.IsCompleted)
-            {
-                LogTerminating(logger);
-                app.Services.GetRequiredService<WorkerChannel>().Terminate(TerminateGrace);
-                if (!await worker.WaitOrKillAsync(TerminateGrace))
-                {
-                    LogKilled(logger, TerminateGrace);
-                }
-            }
-            await worker.DisposeAsync();
+            await supervisor.StopAsync();
         }
         using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
@@ -268,27 +271,27 @@ internal sealed partial class DevHostApp
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Settings from {Source}; {Storage}")]
     private static partial void LogSettings(ILogger logger, string source, string storage);
 
-    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Worker process {ProcessId} started ({WorkerPath})")]
-    private static partial void LogWorkerStarted(ILogger logger, int processId, string workerPath);
-
     [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "{Error}")]
     private static partial void LogFunctionError(ILogger logger, string error);
 
     [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Host started in {ElapsedMs:0} ms. Press Ctrl+C to stop.")]
     private static partial void LogReady(ILogger logger, double elapsedMs);
 
-    [LoggerMessage(EventId = 1009, Level = LogLevel.Critical, Message = "The worker process exited unexpectedly (exit code {ExitCode}); the dev host stops.")]
-    private static partial void LogWorkerCrashed(ILogger logger, string exitCode);
-
     [LoggerMessage(EventId = 1010, Level = LogLevel.Critical, Message = "The dev host could not start: {Reason}")]
     private static partial void LogStartupFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Stopping: WorkerTerminate sent to the worker")]
-    private static partial void LogTerminating(ILogger logger);
-
-    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "The worker did not exit within {Grace}; killed")]
-    private static partial void LogKilled(ILogger logger, TimeSpan grace);
-
     [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Dev host stopped")]
     private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Critical, Message = "Invalid setting: {Error}")]
+    private static partial void LogInvalidSetting(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 1018, Level = LogLevel.Information, Message = "Sample data: loaded {Files} documents from {Folders} through POST /api/import ({Statuses}); --no-seed starts empty")]
+    private static partial void LogSeeded(ILogger logger, int files, string folders, string statuses);
+
+    [LoggerMessage(EventId = 1019, Level = LogLevel.Information, Message = "Sample data: storage already has documents; nothing loaded")]
+    private static partial void LogSeedSkipped(ILogger logger);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Sample data could not be loaded: {Reason}")]
+    private static partial void LogSeedFailed(ILogger logger, string reason);
 }

@@ -7,9 +7,10 @@ using System.Text.RegularExpressions;
 namespace DevHost;
 
 /// <summary>
-/// The dev host as a child process — <c>dotnet DevHost.dll --no-build --in-memory --port N</c> over an already
-/// built FunctionsApp — ready once <c>/api/health</c> answers 200. Used by the end-to-end tests and the benchmark;
-/// it records when the start-up milestones were seen.
+/// The dev host as a child process — <c>dotnet DevHost.dll --no-build --in-memory --no-seed --port N</c> over an
+/// already built FunctionsApp — ready once <c>/api/health</c> answers 200. Used by the end-to-end tests and the
+/// benchmark, which bring their own data: no sample data unless <c>seed</c> is asked for. It records when the
+/// start-up milestones were seen.
 /// </summary>
 public sealed partial class DevHostProcess : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ public sealed partial class DevHostProcess : IAsyncDisposable
     private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<OutputWaiter> _waiters = [];
 
     private DevHostProcess(Process process, int port, TimeSpan requestTimeout)
     {
@@ -52,8 +54,37 @@ public sealed partial class DevHostProcess : IAsyncDisposable
     /// <param name="environment">Variables for the dev host and its worker. <c>CatalogStorage</c> and
     /// <c>AzureWebJobsStorage</c> from this process are not passed on, so storage is the dev host's own Azurite
     /// unless given here.</param>
+    /// <param name="seed">Load the sample documents into the (empty) storage, as a user's first run does; the
+    /// dev host is returned when it is healthy, which may be before the import has finished (see <see cref="WaitForOutputAsync"/>).</param>
     public static async Task<DevHostProcess> StartAsync(
-        string configuration, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? requestTimeout = null)
+        string configuration, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? requestTimeout = null, bool seed = false)
+    {
+        var host = Launch(configuration, environment, requestTimeout, seed);
+        try
+        {
+            await host.WaitUntilHealthyAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+        return host;
+    }
+
+    /// <summary>Starts a dev host expected not to come up (e.g. a bad setting) and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(
+        string configuration, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout)
+    {
+        await using var host = Launch(configuration, environment, null, seed: false);
+        if (await Task.WhenAny(host.Exited, Task.Delay(timeout)) != host.Exited)
+        {
+            throw new TimeoutException($"The dev host was still running after {timeout}:{Environment.NewLine}{host.Output}");
+        }
+        return (await host.Exited, host.Output);
+    }
+
+    private static DevHostProcess Launch(string configuration, IReadOnlyDictionary<string, string>? environment, TimeSpan? requestTimeout, bool seed)
     {
         var root = RepoPaths.Root;
         var devHost = Path.Combine(root, "DevHost", "bin", configuration, "net10.0", "DevHost.dll");
@@ -78,6 +109,10 @@ public sealed partial class DevHostProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(argument);
         }
+        if (!seed)
+        {
+            info.ArgumentList.Add("--no-seed");
+        }
         info.Environment.Remove("CatalogStorage");
         info.Environment.Remove("AzureWebJobsStorage");
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
@@ -93,17 +128,43 @@ public sealed partial class DevHostProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return host;
+    }
 
+    /// <summary>Waits until a line containing <paramref name="text"/> has been printed (one printed before counts too).</summary>
+    /// <exception cref="TimeoutException">Not within <paramref name="timeout"/>, or the process exited first; the message holds the output.</exception>
+    public async Task<string> WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var waiter = new OutputWaiter(text);
+        lock (_waiters)
+        {
+            _waiters.Add(waiter);
+        }
+        if (_output.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } seen)
+        {
+            waiter.Found.TrySetResult(seen);
+        }
         try
         {
-            await host.WaitUntilHealthyAsync();
+            var finished = await Task.WhenAny(waiter.Found.Task, Exited, Task.Delay(timeout));
+            if (finished != waiter.Found.Task)
+            {
+                throw new TimeoutException($"No line with '{text}' within {timeout}{(Exited.IsCompleted ? " (the dev host exited)" : string.Empty)}:{Environment.NewLine}{Output}");
+            }
+            return await waiter.Found.Task;
         }
-        catch
+        finally
         {
-            await host.DisposeAsync();
-            throw;
+            lock (_waiters)
+            {
+                _waiters.Remove(waiter);
+            }
         }
-        return host;
+    }
+
+    private sealed record OutputWaiter(string Text)
+    {
+        public TaskCompletionSource<string> Found { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>Resident memory of the worker process, from /proc (Linux); null elsewhere.</summary>
@@ -122,6 +183,13 @@ public sealed partial class DevHostProcess : IAsyncDisposable
             return;
         }
         _output.Enqueue(line);
+        lock (_waiters)
+        {
+            foreach (var waiter in _waiters.Where(w => line.Contains(w.Text, StringComparison.Ordinal)))
+            {
+                waiter.Found.TrySetResult(line);
+            }
+        }
         if (WorkerStarted().Match(line) is { Success: true } match)
         {
             WorkerStartedMs = _sinceStart.Elapsed.TotalMilliseconds;

@@ -16,6 +16,9 @@ internal sealed class HostState
     /// <summary>Largest request body, <c>FUNCTIONS_REQUEST_BODY_SIZE_LIMIT</c> of the worker's settings.</summary>
     public long MaxRequestBodyBytes { get; set; } = Http.RequestGuard.DefaultMaxRequestBodyBytes;
 
+    /// <summary>The gRPC channel of the current worker (a new one for each worker the dev host starts).</summary>
+    public Worker.WorkerChannel? Channel { get; set; }
+
     public FunctionRegistry? Registry { get; set; }
 
     public RouteTable? Routes { get; set; }

@@ -1,6 +1,8 @@
+using System.Reflection;
+
 namespace DevHost.Cli;
 
-/// <summary>The dev host's command line: <c>[--port N] [--in-memory | --data DIR] [--no-build] [--configuration C] [--verbose]</c>.</summary>
+/// <summary>The dev host's command line: <c>[--port N] [--in-memory | --data DIR] [--no-build] [--no-seed] [--configuration C] [--verbose]</c>.</summary>
 internal sealed record DevHostOptions
 {
     public const int DefaultPort = 7071;
@@ -14,7 +16,17 @@ internal sealed record DevHostOptions
 
     public bool NoBuild { get; init; }
 
-    public string Configuration { get; init; } = "Debug";
+    /// <summary>
+    /// The configuration the dev host itself was built with (<c>dotnet run -c Release --project DevHost</c> builds it
+    /// Release), so the app is built and run in the configuration the user asked for; <c>-c</c> after <c>--</c> overrides.
+    /// </summary>
+    public static string DefaultConfiguration { get; } =
+        typeof(DevHostOptions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration is { Length: > 0 } built ? built : "Debug";
+
+    public string Configuration { get; init; } = DefaultConfiguration;
+
+    /// <summary>Do not load docs/components and docs/examples into empty storage.</summary>
+    public bool NoSeed { get; init; }
 
     /// <summary>Show Debug and Trace logs of the worker and the host too.</summary>
     public bool Verbose { get; init; }
@@ -30,7 +42,10 @@ internal sealed record DevHostOptions
           --in-memory              run Azurite without persistence
           --data DIR               Azurite data folder (default .data/azurite under the repository root)
           --no-build               do not run 'dotnet build FunctionsApp' first
-          -c, --configuration C    build configuration of the app to build and run (default Debug)
+          --no-seed                start with empty storage (by default, empty storage gets the sample
+                                   documents of docs/components and docs/examples)
+          -c, --configuration C    configuration of the app to build and run (default: the dev host's own,
+                                   so 'dotnet run -c Release --project DevHost' runs a Release app)
           --verbose                show Debug/Trace logs of the worker and the host
           -h, --help               show this text
 
@@ -66,6 +81,9 @@ internal sealed record DevHostOptions
                     break;
                 case "--no-build":
                     options = options with { NoBuild = true };
+                    break;
+                case "--no-seed":
+                    options = options with { NoSeed = true };
                     break;
                 case "-c" or "--configuration":
                     if (Next() is not { Length: > 0 } configuration)

@@ -10,6 +10,9 @@ namespace DevHost.Functions;
 /// <summary>Runs non-HTTP invocations (timers, the admin endpoint) through the worker and logs how they ended.</summary>
 internal sealed partial class FunctionInvoker(WorkerChannel channel, TimeSpan functionTimeout, ILogger logger)
 {
+    /// <summary>The worker this invoker talks to; HTTP invocations go through it too.</summary>
+    public WorkerChannel Channel => channel;
+
     public static InvocationRequest CreateTimerInvocation(FunctionDescriptor function, string timerInfoJson, string invocationId)
     {
         var request = NewRequest(function, invocationId);

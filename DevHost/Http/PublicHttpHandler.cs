@@ -13,7 +13,7 @@ namespace DevHost.Http;
 /// The public port: the host's own <c>/admin</c> endpoints, then the function routes. Each routed request is one
 /// InvocationRequest; the worker's answer is written back as the real host writes it.
 /// </summary>
-internal sealed partial class PublicHttpHandler(HostState state, WorkerChannel channel, ILogger<PublicHttpHandler> logger)
+internal sealed partial class PublicHttpHandler(HostState state, ILogger<PublicHttpHandler> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -30,10 +30,9 @@ internal sealed partial class PublicHttpHandler(HostState state, WorkerChannel c
             await AdminAsync(context);
             return;
         }
-        if (state is not { Ready: true, Routes: { } routes })
+        if (state is not { Ready: true, Routes: { } routes, Invoker: { } invoker })
         {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "1";
+            Unavailable(context.Response);
             return;
         }
         if (routes.Match(context) is not { } match)
@@ -41,10 +40,17 @@ internal sealed partial class PublicHttpHandler(HostState state, WorkerChannel c
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
-        await InvokeHttpAsync(context, match);
+        await InvokeHttpAsync(context, match, invoker.Channel);
     }
 
-    private async Task InvokeHttpAsync(HttpContext context, RouteMatch match)
+    /// <summary>No worker to route to (starting, or restarting after a crash): 503, try again in a second.</summary>
+    private static void Unavailable(HttpResponse response)
+    {
+        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        response.Headers.RetryAfter = "1";
+    }
+
+    private async Task InvokeHttpAsync(HttpContext context, RouteMatch match, WorkerChannel channel)
     {
         var started = Stopwatch.GetTimestamp();
         var function = match.Function;
@@ -92,7 +98,8 @@ internal sealed partial class PublicHttpHandler(HostState state, WorkerChannel c
             catch (WorkerUnavailableException exception)
             {
                 LogInvocationFailed(logger, function.Name, invocation.InvocationId, exception.Message);
-                plan = HttpResponsePlan.Empty(StatusCodes.Status500InternalServerError);
+                Unavailable(context.Response);
+                return;
             }
         }
 

@@ -74,6 +74,17 @@ internal static class WorkerEnvironment
     public static Func<string, string?> Lookup(IReadOnlyDictionary<string, string> processEnvironment, IReadOnlyDictionary<string, string> added) =>
         name => added.TryGetValue(name, out var value) ? value : processEnvironment.GetValueOrDefault(name);
 
+    /// <summary>Everything the worker's environment holds: the process environment with what the dev host adds on top.</summary>
+    public static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> processEnvironment, IReadOnlyDictionary<string, string> added)
+    {
+        var merged = new Dictionary<string, string>(processEnvironment, StringComparer.Ordinal);
+        foreach (var (name, value) in added)
+        {
+            merged[name] = value;
+        }
+        return merged;
+    }
+
     /// <summary>A setting read as the worker would get it without a dev host: environment first, then local settings.</summary>
     public static string? Read(string name, IReadOnlyDictionary<string, string> processEnvironment, LocalSettings settings) =>
         processEnvironment.TryGetValue(name, out var value) ? value : settings.Values.GetValueOrDefault(name);

@@ -14,7 +14,7 @@ internal static class WorkerHandshake
         var started = await Task.WhenAny(channel.Started, worker.Exited).WaitAsync(deadline.Token);
         if (started == worker.Exited)
         {
-            throw new WorkerStartupException($"The worker exited with code {worker.Exited.Result} before it connected.");
+            throw new WorkerStartupException($"The worker exited with code {worker.Exited.Result} before it connected.", workerExited: true);
         }
 
         var init = new WorkerInitRequest { HostVersion = "4.0.0-devhost", WorkerDirectory = appDirectory, FunctionAppDirectory = appDirectory };
@@ -54,4 +54,8 @@ internal static class WorkerHandshake
 }
 
 /// <summary>The worker did not get through the handshake.</summary>
-internal sealed class WorkerStartupException(string message) : Exception(message);
+internal sealed class WorkerStartupException(string message, bool workerExited = false) : Exception(message)
+{
+    /// <summary>The worker process ended (rather than refusing a step of the handshake).</summary>
+    public bool WorkerExited => workerExited;
+}

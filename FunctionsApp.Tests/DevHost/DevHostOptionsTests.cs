@@ -1,3 +1,4 @@
+using System.Reflection;
 using DevHost.Cli;
 
 namespace ComponentCatalog.Tests.DevHost;
@@ -6,25 +7,38 @@ namespace ComponentCatalog.Tests.DevHost;
 public sealed class DevHostOptionsTests
 {
     [TestMethod]
-    public void Parse_NoArguments_DefaultsToPort7071DebugPersisted()
+    public void Parse_NoArguments_DefaultsToPort7071OwnConfigurationPersistedSeeded()
     {
         var (options, error) = DevHostOptions.Parse([]);
 
         Assert.IsNull(error);
         Assert.IsNotNull(options);
         Assert.AreEqual(7071, options.Port);
-        Assert.AreEqual("Debug", options.Configuration);
+        Assert.AreEqual(BuiltConfiguration, options.Configuration);
         Assert.IsFalse(options.InMemory);
         Assert.IsFalse(options.NoBuild);
+        Assert.IsFalse(options.NoSeed);
         Assert.AreEqual(Path.GetFullPath("/repo/.data/azurite"), options.ResolveDataDirectory("/repo"));
+    }
+
+    /// <summary>What <c>dotnet run -c X --project DevHost</c> built the dev host as: the tests are built alike.</summary>
+    private static string BuiltConfiguration =>
+        typeof(DevHostOptions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+
+    [TestMethod]
+    public void DefaultConfiguration_IsTheDevHostsOwnBuildConfiguration()
+    {
+        Assert.AreEqual(BuiltConfiguration, DevHostOptions.DefaultConfiguration);
+        Assert.IsTrue(DevHostOptions.DefaultConfiguration is "Debug" or "Release", DevHostOptions.DefaultConfiguration);
     }
 
     [TestMethod]
     public void Parse_AllOptions_ReadsEach()
     {
-        var (options, _) = DevHostOptions.Parse(["--port", "7100", "--no-build", "-c", "Release", "--data", "/tmp/az", "--verbose"]);
+        var (options, _) = DevHostOptions.Parse(["--port", "7100", "--no-build", "--no-seed", "-c", "Release", "--data", "/tmp/az", "--verbose"]);
 
         Assert.IsNotNull(options);
+        Assert.IsTrue(options.NoSeed);
         Assert.AreEqual(7100, options.Port);
         Assert.IsTrue(options.NoBuild);
         Assert.AreEqual("Release", options.Configuration);

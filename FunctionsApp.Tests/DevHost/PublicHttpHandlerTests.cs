@@ -14,9 +14,9 @@ namespace ComponentCatalog.Tests.DevHost;
 public sealed class PublicHttpHandlerTests
 {
     /// <summary>Routed like the app: <c>routePrefix</c> "" and the <c>api/</c> prefix in each function's route.</summary>
-    private static (PublicHttpHandler Handler, HostState State) Create(bool ready = true, params FunctionDescriptor[] extra)
+    private static (PublicHttpHandler Handler, HostState State) Create(bool ready = true, WorkerChannel? worker = null, params FunctionDescriptor[] extra)
     {
-        var channel = new WorkerChannel(NullLoggerFactory.Instance);
+        var channel = worker ?? new WorkerChannel(NullLoggerFactory.Instance);
         var state = new HostState();
         if (ready)
         {
@@ -25,7 +25,7 @@ public sealed class PublicHttpHandlerTests
             state.Routes = RouteTable.Build(registry.Functions, string.Empty, RouteTable.CreateConstraintResolver());
             state.Invoker = new FunctionInvoker(channel, TimeSpan.FromSeconds(1), NullLogger.Instance);
         }
-        return (new PublicHttpHandler(state, channel, NullLogger<PublicHttpHandler>.Instance), state);
+        return (new PublicHttpHandler(state, NullLogger<PublicHttpHandler>.Instance), state);
     }
 
     private static DefaultHttpContext Request(string method, string path, string? body = null)
@@ -152,7 +152,7 @@ public sealed class PublicHttpHandlerTests
     [TestMethod]
     public async Task AdminInvoke_CatchAllFunctionAtTheSiteRoot_StillReachesTheHostsAdminApi()
     {
-        var (handler, state) = Create(true, FunctionsFactory.Http("Pages", "{*path}"));
+        var (handler, state) = Create(true, null, FunctionsFactory.Http("Pages", "{*path}"));
         var context = Request("POST", "/admin/functions/sweep", """{"input":""}""");
 
         await handler.HandleAsync(context);
@@ -227,6 +227,28 @@ public sealed class PublicHttpHandlerTests
         await handler.HandleAsync(context);
 
         Assert.AreEqual(StatusCodes.Status500InternalServerError, context.Response.StatusCode);
+    }
+
+    [TestMethod]
+    public async Task FunctionRoute_WorkerStreamClosed_Returns503WithRetryAfter()
+    {
+        var channel = new WorkerChannel(NullLoggerFactory.Instance);
+        await channel.RunStreamAsync(new EndedStream(), null!, CancellationToken.None);
+        var (handler, _) = Create(worker: channel);
+        var context = Request("GET", "/api/health");
+
+        await handler.HandleAsync(context);
+
+        Assert.AreEqual(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        Assert.AreEqual("1", context.Response.Headers.RetryAfter.ToString());
+    }
+
+    /// <summary>A worker stream that ends at once, as when the worker process dies.</summary>
+    private sealed class EndedStream : Grpc.Core.IAsyncStreamReader<global::DevHost.Rpc.StreamingMessage>
+    {
+        public global::DevHost.Rpc.StreamingMessage Current => throw new InvalidOperationException();
+
+        public Task<bool> MoveNext(CancellationToken cancellationToken) => Task.FromResult(false);
     }
 
     [TestMethod]

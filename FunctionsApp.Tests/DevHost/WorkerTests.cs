@@ -131,4 +131,15 @@ public sealed class WorkerTests
         Assert.AreEqual("message", request.InputData.Single().Name);
         Assert.AreEqual("hello", request.InputData.Single().Data.String);
     }
+
+    [TestMethod]
+    [DataRow(1, 1)]
+    [DataRow(2, 2)]
+    [DataRow(4, 8)]
+    [DataRow(5, 16)]
+    [DataRow(9, 16)]
+    public void Backoff_Attempt_DoublesUpToTheCap(int attempt, int seconds)
+    {
+        Assert.AreEqual(TimeSpan.FromSeconds(seconds), WorkerSupervisor.Backoff(attempt));
+    }
 }

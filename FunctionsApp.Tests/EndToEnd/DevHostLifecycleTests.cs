@@ -1,14 +1,17 @@
 using System.Diagnostics;
+using System.Net;
 using DevHost;
 
 namespace ComponentCatalog.Tests.EndToEnd;
 
-/// <summary>Start, stop and crash of a dev host of its own (not the shared one).</summary>
+/// <summary>Start, stop, crash and bad settings of a dev host of its own (not the shared one).</summary>
 [TestClass]
 public sealed class DevHostLifecycleTests
 {
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
     [TestMethod]
-    public async Task WorkerKilled_HostSaysSoAndExitsNonZero()
+    public async Task WorkerKilled_Answers503WithRetryAfterThenRestartsIt()
     {
         await using var host = await DevHostServer.StartAsync();
         var workerId = host.WorkerProcessId;
@@ -18,11 +21,31 @@ public sealed class DevHostLifecycleTests
         {
             worker.Kill();
         }
-        var exited = await Task.WhenAny(host.Exited, Task.Delay(TimeSpan.FromSeconds(30)));
+        await host.WaitForOutputAsync("The worker process exited unexpectedly", Bound);
+        using var during = await host.Client.GetAsync("api/health");
+        await host.WaitForOutputAsync("restarted; functions loaded", Bound);
+        using var after = await host.Client.GetAsync("api/health");
 
-        Assert.AreSame(host.Exited, exited, host.Output);
-        Assert.AreEqual(ExitCodes.WorkerCrashed, await host.Exited);
-        Assert.Contains("The worker process exited unexpectedly", host.Output);
+        Assert.AreEqual(HttpStatusCode.ServiceUnavailable, during.StatusCode, host.Output);
+        Assert.AreEqual(TimeSpan.FromSeconds(1), during.Headers.RetryAfter?.Delta, host.Output);
+        Assert.AreEqual(HttpStatusCode.OK, after.StatusCode, host.Output);
+        Assert.AreNotEqual(workerId, host.WorkerProcessId);
+        Assert.IsFalse(host.Exited.IsCompleted, host.Output);
+        Assert.IsTrue(IsRunning(host.WorkerProcessId!.Value), "the restarted worker is not running");
+    }
+
+    [TestMethod]
+    public async Task SettingOutOfRange_OneLineNamingItAndExit4()
+    {
+        var (exitCode, output) = await DevHostProcess.RunUntilExitAsync(
+            DevHostServer.Configuration, new Dictionary<string, string> { ["RateLimit__PermitsPerMinute"] = "100000000" }, Bound);
+
+        Assert.AreEqual(ExitCodes.InvalidSettings, exitCode, output);
+        var lines = output.Split('\n').Where(l => l.Contains("PermitsPerMinute", StringComparison.Ordinal)).ToArray();
+        Assert.HasCount(1, lines, output);
+        Assert.Contains("RateLimit__PermitsPerMinute=100000000 is outside its valid range 1–1000000.", lines[0]);
+        Assert.DoesNotContain("   at ", output, "a stack trace was printed");
+        Assert.DoesNotContain("Worker process", output, "the worker was started");
     }
 
     [TestMethod]

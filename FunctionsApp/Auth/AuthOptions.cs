@@ -5,6 +5,8 @@ namespace ComponentCatalog.Auth;
 /// <summary>Settings under <c>Auth__*</c> (docs/auth.md).</summary>
 public sealed class AuthOptions
 {
+    public const string SettingsSection = "Auth";
+
     /// <summary>The <c>iss</c> every token must carry, e.g. <c>https://login.microsoftonline.com/{tenant}/v2.0</c>.</summary>
     [Required]
     public string Issuer { get; set; } = string.Empty;

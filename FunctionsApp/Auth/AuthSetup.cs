@@ -14,9 +14,9 @@ public static class AuthSetup
     /// <summary>Authentication (JWT, API keys, App Service principal), roles, rate limiting and request limits.</summary>
     public static FunctionsApplicationBuilder AddCatalogAuth(this FunctionsApplicationBuilder builder)
     {
-        Bind<AuthOptions>(builder, "Auth");
-        Bind<RateLimitOptions>(builder, "RateLimit");
-        Bind<RequestLimitOptions>(builder, "Catalog");
+        Bind<AuthOptions>(builder, AuthOptions.SettingsSection);
+        Bind<RateLimitOptions>(builder, RateLimitOptions.SettingsSection);
+        Bind<RequestLimitOptions>(builder, RequestLimitOptions.SettingsSection);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new JwtValidator(

@@ -10,6 +10,8 @@ namespace ComponentCatalog.Auth;
 /// <summary>Settings under <c>Catalog__*</c> that apply to every request.</summary>
 public sealed class RequestLimitOptions
 {
+    public const string SettingsSection = "Catalog";
+
     /// <summary>
     /// Largest body any function accepts, by <c>Content-Length</c>, checked before the function runs; keep it at
     /// least <c>Catalog__MaxImportBytes</c>. Each function still applies its own (smaller) limit while reading;

@@ -5,6 +5,9 @@ namespace ComponentCatalog.Catalog;
 /// <summary>Settings under <c>Catalog__*</c>.</summary>
 public sealed class CatalogOptions
 {
+    /// <summary>The configuration section; the dev host reads it to check settings before it starts the worker.</summary>
+    public const string SettingsSection = "Catalog";
+
     /// <summary>Largest document body accepted, JSON or Markdown.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 512 * 1024;

@@ -13,7 +13,7 @@ public static class CatalogSetup
     public static FunctionsApplicationBuilder AddComponentCatalog(this FunctionsApplicationBuilder builder)
     {
         builder.Services.AddOptions<CatalogOptions>()
-            .Bind(builder.Configuration.GetSection("Catalog"))
+            .Bind(builder.Configuration.GetSection(CatalogOptions.SettingsSection))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<CatalogOptions>>().Value);

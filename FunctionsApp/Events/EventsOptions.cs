@@ -5,6 +5,8 @@ namespace ComponentCatalog.Events;
 /// <summary>Settings under <c>Events__*</c> (docs/events.md); the delivery timer's schedule is <c>Maintenance__DeliverEventsSchedule</c>.</summary>
 public sealed class EventsOptions
 {
+    public const string SettingsSection = "Events";
+
     /// <summary>The CloudEvents <c>source</c> of every event: the catalog's URL.</summary>
     [Required]
     public string Source { get; set; } = "urn:component-catalog";

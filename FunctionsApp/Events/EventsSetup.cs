@@ -10,7 +10,7 @@ public static class EventsSetup
     public static FunctionsApplicationBuilder AddChangeEvents(this FunctionsApplicationBuilder builder)
     {
         builder.Services.AddOptions<EventsOptions>()
-            .Bind(builder.Configuration.GetSection("Events"))
+            .Bind(builder.Configuration.GetSection(EventsOptions.SettingsSection))
             .PostConfigure<IHostEnvironment>((o, env) => o.AllowLoopbackHttp ??= env.IsDevelopment())
             .ValidateDataAnnotations()
             .ValidateOnStart();

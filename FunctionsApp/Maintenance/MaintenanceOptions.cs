@@ -5,6 +5,8 @@ namespace ComponentCatalog.Maintenance;
 /// <summary>Settings under <c>Maintenance__*</c>; the schedules themselves are read by the host (<c>%Maintenance__…Schedule%</c>).</summary>
 public sealed class MaintenanceOptions
 {
+    public const string SettingsSection = "Maintenance";
+
     /// <summary>Work one run does before it checkpoints and stops; the next run continues.</summary>
     [Range(1, 1_000_000)]
     public int MaxItemsPerRun { get; set; } = 10_000;

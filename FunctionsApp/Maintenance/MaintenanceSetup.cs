@@ -9,7 +9,7 @@ public static class MaintenanceSetup
     public static FunctionsApplicationBuilder AddMaintenance(this FunctionsApplicationBuilder builder)
     {
         builder.Services.AddOptions<MaintenanceOptions>()
-            .Bind(builder.Configuration.GetSection("Maintenance"))
+            .Bind(builder.Configuration.GetSection(MaintenanceOptions.SettingsSection))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<MaintenanceOptions>>().Value);

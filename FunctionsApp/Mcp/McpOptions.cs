@@ -5,6 +5,8 @@ namespace ComponentCatalog.Mcp;
 /// <summary>Settings under <c>Mcp__*</c> (docs/mcp.md).</summary>
 public sealed class McpOptions
 {
+    public const string SettingsSection = "Mcp";
+
     /// <summary>Most characters of text one tool result or resource carries; longer answers are cut and say how to get the rest.</summary>
     [Range(1000, 1_000_000)]
     public int MaxResultChars { get; set; } = 60_000;

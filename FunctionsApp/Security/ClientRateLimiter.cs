@@ -7,6 +7,8 @@ namespace ComponentCatalog.Security;
 /// <summary>Settings under <c>RateLimit__*</c> (docs/adr/0003-rate-limiting.md).</summary>
 public sealed class RateLimitOptions
 {
+    public const string SettingsSection = "RateLimit";
+
     /// <summary>Requests a principal (or an anonymous client address) may make per minute, per instance.</summary>
     [Range(1, 1_000_000)]
     public int PermitsPerMinute { get; set; } = 600;
