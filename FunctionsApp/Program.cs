@@ -4,6 +4,7 @@ using ComponentCatalog.Errors;
 using ComponentCatalog.Http;
 using ComponentCatalog.Maintenance;
 using ComponentCatalog.Markdown;
+using ComponentCatalog.Pages;
 using ComponentCatalog.Security;
 using ComponentCatalog.Storage;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -17,6 +18,7 @@ builder.AddComponentCatalog();
 builder.AddMarkdown();
 builder.AddMaintenance();
 builder.AddCatalogAuth();
+builder.AddCatalogWeb();
 
 builder.UseMiddleware<RequestLoggingMiddleware>();
 builder.UseMiddleware<CorrelationMiddleware>();

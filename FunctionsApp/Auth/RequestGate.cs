@@ -38,7 +38,8 @@ public sealed class RequestGate(
             CheckContentLength(headers);
             var result = AccessPolicy.IsAnonymous(functionName)
                 ? AuthResult.Anonymous
-                : await authenticator.AuthenticateAsync(CredentialReader.Read(headers, authOptions.TrustAppServiceAuthentication), ct);
+                : await authenticator.AuthenticateAsync(
+                    BrowserSession.ForScriptedRequest(CredentialReader.Read(headers, authOptions.TrustAppServiceAuthentication), headers), ct);
 
             var key = result.User is { } user ? "user:" + user.Id : "ip:" + ClientAddress.From(headers, rateOptions.TrustedProxyHops);
             using var lease = limiter.AttemptAcquire(key);
