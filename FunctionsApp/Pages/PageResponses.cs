@@ -21,14 +21,14 @@ internal static class PageResponses
         {
             response.Headers.Add("Location", location);
         }
-        foreach (var (name, value, maxAge) in page.Cookies)
+        foreach (var (name, value, maxAge, lax) in page.Cookies)
         {
             response.Cookies.Append(new HttpCookie(name, value)
             {
                 Path = "/",
                 HttpOnly = true,
-                Secure = true,
-                SameSite = SameSite.Strict,
+                Secure = !IsLocalHttp(request.Url),
+                SameSite = lax ? SameSite.Lax : SameSite.Strict,
                 MaxAge = maxAge is { } age ? age.TotalSeconds : null,
             });
         }
@@ -53,6 +53,13 @@ internal static class PageResponses
         await response.Body.WriteAsync(asset.Bytes);
         return response;
     }
+
+    /// <summary>
+    /// Plain http to a loopback address: the local dev host. Browsers drop <c>Secure</c> cookies sent over http to
+    /// 127.0.0.1, so only there they go without it; everywhere else (Azure is https-only) they are <c>Secure</c>.
+    /// </summary>
+    public static bool IsLocalHttp(Uri url) =>
+        url.Scheme == Uri.UriSchemeHttp && (url.IsLoopback || url.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase));
 
     private static void Secure(HttpResponseData response)
     {

@@ -23,7 +23,8 @@ internal sealed record PageResult(HttpStatusCode Status, string Body, string Con
 {
     public const string Html = "text/html; charset=utf-8";
 
-    public List<(string Name, string Value, TimeSpan? MaxAge)> Cookies { get; } = [];
+    /// <summary>Cookies to set, all HttpOnly; <c>Lax</c> ones are sent on a top-level navigation from another site too.</summary>
+    public List<(string Name, string Value, TimeSpan? MaxAge, bool Lax)> Cookies { get; } = [];
 
     public static PageResult Redirect(string location) => new(HttpStatusCode.SeeOther, string.Empty, Html, location);
 }
@@ -183,9 +184,9 @@ internal sealed class WebPages(
     public async Task<PageResult> SignInFormAsync(HttpRequestData req, CancellationToken ct)
     {
         var caller = await auth.AuthenticateAsync(req, "Health", stateChanging: false, ct);
-        return devSignIn.Enabled
+        return WithCsrfCookie(caller, devSignIn.Enabled
             ? await RenderAsync<SignInPage>(caller, new SignInView(ReturnUrl(req.Query["returnUrl"]), CatalogClaims.AllRoles, null))
-            : await MessageAsync(caller, HttpStatusCode.NotFound, "Not here", "Development sign-in is off: this app signs people in with Entra ID.");
+            : await MessageAsync(caller, HttpStatusCode.NotFound, "Not here", "Development sign-in is off: this app signs people in with Entra ID."));
     }
 
     public async Task<PageResult> SignInAsync(HttpRequestData req, CancellationToken ct)
@@ -199,13 +200,15 @@ internal sealed class WebPages(
         var returnUrl = ReturnUrl(form["returnUrl"]);
         if (caller.NewCsrfCookie || !BrowserSession.Matches(form["csrf"], caller.CsrfToken))
         {
-            return await RenderAsync<SignInPage>(caller, new SignInView(returnUrl, CatalogClaims.AllRoles, "The form expired; sign in again."), HttpStatusCode.BadRequest);
+            return WithCsrfCookie(caller, await RenderAsync<SignInPage>(caller, new SignInView(returnUrl, CatalogClaims.AllRoles, "The form expired; sign in again."), HttpStatusCode.BadRequest));
         }
         var user = form["user"]?.Trim() is { Length: > 0 and <= 64 } u ? u : "dev-user";
         var role = CatalogClaims.AllRoles.Contains(form["role"]) ? form["role"]! : CatalogClaims.Reader;
         var teams = (form["teams"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(20).ToList();
         var result = PageResult.Redirect(returnUrl);
-        result.Cookies.Add((BrowserSession.SessionCookie, devSignIn.CreateToken(user, role, teams), DevSignIn.Lifetime));
+        // Lax: a link to a page from chat or mail opens signed in; pages never change state on GET, and the API wants
+        // the CSRF proof besides the cookie (BrowserSession).
+        result.Cookies.Add((BrowserSession.SessionCookie, devSignIn.CreateToken(user, role, teams), DevSignIn.Lifetime, true));
         return result;
     }
 
@@ -215,7 +218,7 @@ internal sealed class WebPages(
         var result = PageResult.Redirect("/");
         if (BrowserSession.Matches(form["csrf"], BrowserSession.CsrfToken(req.Headers)))
         {
-            result.Cookies.Add((BrowserSession.SessionCookie, string.Empty, TimeSpan.Zero));
+            result.Cookies.Add((BrowserSession.SessionCookie, string.Empty, TimeSpan.Zero, true));
         }
         return result;
     }
@@ -247,9 +250,15 @@ internal sealed class WebPages(
                 result = await MessageAsync(caller, HttpStatusCode.BadRequest, "Bad request", e.Message + " " + string.Join(" ", e.Errors.SelectMany(x => x.Value)));
             }
         }
+        return WithCsrfCookie(caller, result);
+    }
+
+    /// <summary>A browser without the CSRF cookie gets the one its page's forms and scripts were given.</summary>
+    private static PageResult WithCsrfCookie(PageCaller caller, PageResult result)
+    {
         if (caller.NewCsrfCookie)
         {
-            result.Cookies.Add((BrowserSession.CsrfCookie, caller.CsrfToken, null));
+            result.Cookies.Add((BrowserSession.CsrfCookie, caller.CsrfToken, null, false));
         }
         return result;
     }
