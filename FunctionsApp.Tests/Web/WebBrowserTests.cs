@@ -273,7 +273,7 @@ public sealed class WebBrowserTests
         var document = new JsonObject
         {
             ["name"] = name,
-            ["title"] = "Evil " + Payload,
+            ["title"] = "Evil <script>window.__xss='title'</script><img src=x onerror=\"window.__xss='title'\">",
             ["owner"] = team,
             ["fileLocation"] = Payload,
             ["description"] = Payload + " " + Payload,
