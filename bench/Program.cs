@@ -39,21 +39,23 @@ var storage = new Dictionary<string, string> { ["CatalogStorage"] = azurite.Conn
 if (!quick)
 {
     // Azurite slows down per write as its in-memory tables grow, so the documents past the first 10,000 are
-    // seeded as their derived summary rows (what the search index is built from), written in batches.
-    Progress("Seeding 90,000 summaries directly (full mode)");
+    // seeded straight into storage (the same revision transaction a write commits, entry on the head).
+    Progress("Seeding 90,000 documents directly (full mode)");
     var seedOptions = new ComponentCatalog.Storage.CatalogStorageOptions { ConnectionString = azurite.ConnectionString };
-    var seedStore = new ComponentCatalog.Storage.IndexStore(new ComponentCatalog.Storage.CatalogTables(ComponentCatalog.Storage.StorageSetup.CreateServiceClient(seedOptions), seedOptions));
+    var seedStore = new ComponentCatalog.Storage.ComponentStore(new ComponentCatalog.Storage.CatalogTables(ComponentCatalog.Storage.StorageSetup.CreateServiceClient(seedOptions), seedOptions));
     var template = new ComponentCatalog.Markdown.MarkdownTemplate();
     var now = DateTimeOffset.UtcNow;
     for (var start = 10_000; start < 100_000; start += 5_000)
     {
-        var items = Enumerable.Range(start, 5_000).AsParallel().AsOrdered().Select(i =>
+        await Parallel.ForEachAsync(Enumerable.Range(start, 5_000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
             var document = template.Parse(Synthetic.Markdown(i, 100_000)).Document with { Revision = 1, CreatedAt = now, UpdatedAt = now, UpdatedBy = "bench" };
             var score = ComponentCatalog.Quality.QualityRules.Evaluate(document, _ => true, now.AddDays(-180)).Score;
-            return (document.Name!, (ComponentCatalog.Search.IndexEntry?)ComponentCatalog.Search.IndexEntry.From(document, score));
-        }).ToList();
-        await seedStore.PublishManyAsync(items, now);
+            var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, ComponentCatalog.Model.CatalogJson.Options);
+            var write = new ComponentCatalog.Storage.RevisionWrite(document.Name!, 1, json, $"seed{i}", now, now, "bench", document.Title, document.Owner,
+                ComponentCatalog.Search.IndexEntry.From(document, score), Guid.NewGuid().ToString("N"));
+            await seedStore.WriteRevisionAsync(write, expected: null, ct);
+        });
         if ((start + 5_000) % 30_000 == 0) Progress($"  seeded {start + 5_000 - 10_000:N0}/90,000");
     }
 }

@@ -19,7 +19,6 @@ param location string = resourceGroup().location
 @description('Tables of the catalog, created here (the app\'s create-if-missing at start is then a no-op). Must cover CatalogTables.Names.')
 param tableNames string[] = [
   'Components'
-  'Summaries'
   'Changes'
   'Jobs'
   'Reports'

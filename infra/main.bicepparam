@@ -13,7 +13,6 @@ param authMetadataAddress = readEnvironmentVariable('AUTH_METADATA_ADDRESS', '')
 
 param tableNames = [
   'Components'
-  'Summaries'
   'Changes'
   'Jobs'
   'Reports'

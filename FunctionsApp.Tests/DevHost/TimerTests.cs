@@ -120,7 +120,7 @@ public sealed class TimerTests
     [TestMethod]
     public async Task Scheduler_TimeAdvances_FiresOnScheduleAndRunOnStartup()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ArmedTimeProvider(Start);
         var fired = new ConcurrentQueue<(string Name, DateTimeOffset At, bool PastDue)>();
         var functions = new[] { FunctionsFactory.Timer("Every10s", "*/10 * * * * *"), FunctionsFactory.Timer("Startup", "0 0 0 1 1 *", runOnStartup: true) };
         var (timers, _) = TimerScheduler.Prepare(functions, _ => null);
@@ -131,15 +131,16 @@ public sealed class TimerTests
             return Task.CompletedTask;
         }
         await using var scheduler = new TimerScheduler(timers, Invoke, time, TimeZoneInfo.Utc, NullLogger.Instance);
+        var first = Start.AddSeconds(10);
+        var second = Start.AddSeconds(20);
 
         scheduler.Start();
-        await WaitUntilAsync(() => fired.Any(f => f.Name == "Startup"));
-        for (var i = 0; i < 20; i++)
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(20);
-        }
-        await WaitUntilAsync(() => fired.Count(f => f.Name == "Every10s") >= 2);
+        await WaitUntilAsync(() => fired.Any(f => f.Name == "Startup"), () => $"fired: {string.Join(", ", fired)}");
+        await WaitUntilAsync(() => time.IsArmedFor(first), () => $"no timer armed for {first:O}; armed: {time.Armed}");
+        time.Advance(first - time.GetUtcNow());
+        await WaitUntilAsync(() => time.IsArmedFor(second), () => $"no timer armed for {second:O} after the first tick; fired: {string.Join(", ", fired)}");
+        time.Advance(second - time.GetUtcNow());
+        await WaitUntilAsync(() => fired.Count(f => f.Name == "Every10s") >= 2, () => $"fired: {string.Join(", ", fired)}");
 
         var ticks = fired.Where(f => f.Name == "Every10s").ToList();
         Assert.AreEqual(Start, fired.Single(f => f.Name == "Startup").At);
@@ -148,12 +149,31 @@ public sealed class TimerTests
         Assert.IsFalse(ticks.Any(t => t.PastDue));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    /// <summary>Waits for background work on a condition, at most 5 s, and says what it saw when it gives up.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> seen)
     {
-        for (var i = 0; i < 200 && !condition(); i++)
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (!condition() && !timeout.IsCancellationRequested)
         {
-            await Task.Delay(10);
+            await Task.Yield();
+            await Task.Delay(TimeSpan.FromMilliseconds(5), CancellationToken.None);
         }
-        Assert.IsTrue(condition(), "condition not met in time");
+        Assert.IsTrue(condition(), $"condition not met within 5 s: {seen()}");
+    }
+
+    /// <summary>A fake clock that records when each timer it created is due, so a test advances only once the scheduler waits.</summary>
+    private sealed class ArmedTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        private readonly ConcurrentBag<DateTimeOffset> _due = [];
+
+        public string Armed => string.Join(", ", _due.Order().Select(d => d.ToString("O", global::System.Globalization.CultureInfo.InvariantCulture)));
+
+        public bool IsArmedFor(DateTimeOffset due) => _due.Contains(due);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _due.Add(GetUtcNow() + dueTime);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
     }
 }

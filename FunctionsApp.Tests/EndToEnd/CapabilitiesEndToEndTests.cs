@@ -128,10 +128,13 @@ public sealed class CapabilitiesEndToEndTests
         while (DateTime.UtcNow < deadline)
         {
             report = JsonNode.Parse((await SendAsync(HttpMethod.Get, "api/reports/dangling", team, role: "Catalog.Reader")).Body);
-            if (report!["items"]!.AsArray().Any(i => i!["from"]!.GetValue<string>() == $"{team}-orders")) break;
+            var listed = report!["items"]!.AsArray().Any(i => i!["from"]!.GetValue<string>() == $"{team}-orders");
+            Assert.IsTrue(!listed || report["lastRun"] is not null, $"The report lists the run's items before the run completed: {report}");
+            if (listed) break;
             await Task.Delay(200);
         }
 
+        Assert.IsTrue(report!["items"]!.AsArray().Any(i => i!["from"]!.GetValue<string>() == $"{team}-orders"), $"No dangling item from {team}-orders within 30 s; last report: {report}");
         var item = report!["items"]!.AsArray().Single(i => i!["from"]!.GetValue<string>() == $"{team}-orders")!;
         Assert.AreEqual($"{team}-nowhere", item["to"]!.GetValue<string>());
         Assert.IsNotNull(report["lastRun"]!["finishedAt"]);

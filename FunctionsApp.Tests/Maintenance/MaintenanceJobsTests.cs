@@ -35,7 +35,8 @@ public sealed class MaintenanceJobsTests
         foreach (var title in titles) await _sut.Catalog.CreateAsync(Documents.Minimal(title), Users.Payments);
     }
 
-    private async Task<List<string>> ReportKeys(string report) => (await _jobStore.ReadReportAsync(report)).Select(r => r.Key).ToList();
+    private async Task<List<string>> ReportKeys(string report) =>
+        (await _jobStore.ReadLastRunReportAsync(report == "stale" ? MaintenanceJobs.StaleSweep : MaintenanceJobs.DanglingCheck, report)).Items.Select(r => r.Key).ToList();
 
     [TestMethod]
     public async Task StaleSweep_ReportsOnlyOldDocuments_WithLastRun()
@@ -151,7 +152,7 @@ public sealed class MaintenanceJobsTests
         Assert.AreEqual(1, outcome.Run!.Counts["purged"]);
         var expiredRows = await _sut.Tables.Components.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"expired"}")).ToListAsync();
         Assert.IsEmpty(expiredRows, "head, revisions and chunks gone");
-        Assert.IsFalse((await _sut.Tables.Summaries.GetEntityIfExistsAsync<TableEntity>(IndexStore.SummaryKeys("expired").PartitionKey, "expired")).HasValue, "derived row gone");
+        Assert.IsNull(await new IndexStore(_sut.Tables).GetAsync("expired"), "index entry gone with the head");
         Assert.AreEqual("recent", (await _sut.Catalog.RestoreAsync("recent", Users.Payments)).Document.Name);
         Assert.AreEqual("live", (await _sut.Catalog.GetAsync("live")).Document.Name);
         var created = await _sut.Catalog.CreateAsync(Documents.Minimal("Expired"), Users.Payments);
@@ -193,15 +194,17 @@ public sealed class MaintenanceJobsTests
     public async Task ReconcileIndex_RebuildsMissingAndStaleSummaries()
     {
         await CreateAsync("Kept", "Lost");
-        await _sut.Tables.Summaries.DeleteEntityAsync(IndexStore.SummaryKeys("lost").PartitionKey, "lost");
+        var head = (await _sut.Tables.Components.GetEntityAsync<TableEntity>("lost", "head")).Value;
+        head.Remove("Summary");
+        await _sut.Tables.Components.UpdateEntityAsync(head, head.ETag, TableUpdateMode.Replace);
         var fresh = TestStorage.NewSearch(_sut.Tables, _sut.Clock, _sut.Options);
-        Assert.IsNull(await new IndexStore(_sut.Tables).GetAsync("lost"));
+        Assert.IsNull((await new IndexStore(_sut.Tables).GetAsync("lost"))!.Entry, "a head written without its index entry");
 
         var outcome = await Jobs(search: fresh).RunReconcileIndexAsync();
 
         Assert.AreEqual(1, outcome.Run!.Counts["repaired"]);
-        Assert.AreEqual("lost", (await new IndexStore(_sut.Tables).GetAsync("lost"))!.Name);
-        Assert.IsNotNull(fresh.Index.Get("lost"));
+        Assert.AreEqual("lost", (await new IndexStore(_sut.Tables).GetAsync("lost"))!.Entry!.Name);
+        Assert.IsTrue((await fresh.CurrentEntriesAsync()).Any(e => e.Name == "lost"));
     }
 
     [TestMethod]
@@ -212,7 +215,7 @@ public sealed class MaintenanceJobsTests
         var outcome = await Jobs().RunQualitySnapshotAsync();
 
         Assert.AreEqual("completed", outcome.Status);
-        var trend = await _jobStore.ReadReportAsync("quality-trend");
+        var trend = await _jobStore.ReadSeriesAsync("quality-trend");
         Assert.AreEqual("2026-11-01", trend.Single().Key);
         Assert.AreEqual("2026-11-01", trend.Single().Data.GetProperty("day").GetString());
     }

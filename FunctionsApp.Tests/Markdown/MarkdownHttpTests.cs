@@ -25,7 +25,7 @@ public sealed class MarkdownHttpTests
     {
         var request = Post("---\nowner: payments\n---\n## Component Name\nPayments API\n", "text/markdown; charset=utf-8");
 
-        var document = await DocumentBodies.ReadAsync(request, Limit, Template);
+        var document = (await DocumentBodies.ReadAsync(request, Limit, Template)).Document;
 
         Assert.AreEqual(new ComponentDocument { Title = "Payments API", Owner = "payments" }, document);
     }
@@ -54,7 +54,7 @@ public sealed class MarkdownHttpTests
         var body = builder.ToString();
         var request = Post(body, "text/markdown");
 
-        var document = await DocumentBodies.ReadAsync(request, Limit, Template);
+        var document = (await DocumentBodies.ReadAsync(request, Limit, Template)).Document;
 
         Assert.AreEqual(body[header.Length..].TrimEnd(), document.Description);
     }
@@ -159,7 +159,7 @@ public sealed class MarkdownHttpTests
         var document = new DocumentGenerator(42).Next() with { Revision = null };
         var markdown = Template.Render(document);
 
-        var read = await DocumentBodies.ReadAsync(Post(markdown, "text/markdown"), Limit, Template);
+        var read = (await DocumentBodies.ReadAsync(Post(markdown, "text/markdown"), Limit, Template)).Document;
         var response = (FakeHttpResponse)await DocumentResponses.WriteAsync(
             new FakeHttpRequest("GET", "http://localhost/api/components/x", headers: ("Accept", "text/markdown")), new StoredDocument(read, "\"1\""), Template);
 

@@ -146,9 +146,16 @@ public sealed class AuthEndToEndTests
         var token = Token("Catalog.Reader", sub: sub);
 
         await StatusAsync(Request(HttpMethod.Get, "api/components/none?code=query-secret", token));
-        await Task.Delay(500);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            while (!_host.Output.Contains($"principal {sub}", StringComparison.Ordinal) && !timeout.IsCancellationRequested)
+            {
+                await Task.Delay(20, CancellationToken.None);
+            }
+        }
 
         var lines = _host.Output.Split('\n').Where(l => l.Contains($"principal {sub}", StringComparison.Ordinal)).ToList();
+        Assert.IsNotEmpty(lines, $"no request log line for {sub} within 10 s; output: {_host.Output[^Math.Min(2000, _host.Output.Length)..]}");
         Assert.HasCount(1, lines);
         StringAssert.Contains(lines[0], "HTTP GetComponent GET /api/components/none → 404");
         Assert.DoesNotContain(token.Split('.')[2], _host.Output);

@@ -55,8 +55,9 @@ public static class TestStorage
         var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = catalogOptions.CacheSizeLimitBytes });
         var search = NewSearch(tables, clock, catalogOptions);
         var quality = new ComponentQuality(search, clock, catalogOptions);
-        var catalog = new ComponentCatalog.Catalog.ComponentCatalog(store, search, quality, cache, clock, catalogOptions, NullLogger<ComponentCatalog.Catalog.ComponentCatalog>.Instance);
-        return new CatalogUnderTest(catalog, store, tables, clock, catalogOptions, search, quality);
+        var projection = new IndexProjection(search, quality);
+        var catalog = new ComponentCatalog.Catalog.ComponentCatalog(store, projection, quality, cache, clock, catalogOptions);
+        return new CatalogUnderTest(catalog, store, tables, clock, catalogOptions, search, quality, projection);
     }
 
     /// <summary>A second instance's view of the same tables: its own index, its own clock.</summary>
@@ -66,4 +67,4 @@ public static class TestStorage
 
 public sealed record CatalogUnderTest(
     ComponentCatalog.Catalog.ComponentCatalog Catalog, ComponentStore Store, CatalogTables Tables, FakeTimeProvider Clock, CatalogOptions Options,
-    ComponentSearch Search, ComponentQuality Quality);
+    ComponentSearch Search, ComponentQuality Quality, IndexProjection Projection);

@@ -25,6 +25,7 @@ public static class CatalogSetup
         builder.Services.AddSingleton<ComponentCatalog>();
         builder.Services.AddSingleton<CatalogIndex>();
         builder.Services.AddSingleton<ComponentSearch>();
+        builder.Services.AddSingleton<IndexProjection>();
         builder.Services.AddSingleton<ComponentGraph>();
         builder.Services.AddSingleton<Quality.ComponentQuality>();
         builder.Services.AddSingleton<ComponentImport>();

@@ -7,18 +7,18 @@ using ComponentCatalog.Storage;
 using ComponentCatalog.Quality;
 using ComponentCatalog.Search;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Logging;
 
 namespace ComponentCatalog.Catalog;
 
 /// <summary>
 /// The component documents: create, read, replace, patch, soft delete, restore, history.
-/// Reads go through a short-lived per-instance cache (docs/adr/0002-caching.md); writes on this
-/// instance replace the cached entry, other instances see them within <c>Catalog:CacheSeconds</c>.
+/// Reads go through a short-lived per-instance cache (docs/adr/0004-caching-across-instances.md); writes on this
+/// instance replace the cached entry, other instances see them within <c>Catalog:CacheSeconds</c>. Every write
+/// decides everything that can refuse it before its first write, and its search index entry commits with it
+/// (docs/adr/0006-write-path.md).
 /// </summary>
-public sealed partial class ComponentCatalog(
-    ComponentStore store, ComponentSearch search, ComponentQuality quality, IMemoryCache cache, TimeProvider clock, CatalogOptions options,
-    ILogger<ComponentCatalog> logger)
+public sealed class ComponentCatalog(
+    ComponentStore store, IndexProjection projection, ComponentQuality quality, IMemoryCache cache, TimeProvider clock, CatalogOptions options)
 {
     private const int MaxStarRetries = 3;
 
@@ -85,10 +85,11 @@ public sealed partial class ComponentCatalog(
     }
 
     /// <summary>POST: a new document; 409 when a live document has the name.</summary>
-    public async Task<StoredDocument> CreateAsync(ComponentDocument document, CatalogUser user, CancellationToken ct = default)
+    public async Task<StoredDocument> CreateAsync(DocumentDraft draft, CatalogUser user, CancellationToken ct = default)
     {
+        var document = draft.Document;
         DocumentValidator.EnsureValid(document);
-        var name = document.Name ?? Names.Slug(document.Title!);
+        var name = document.NameOrSlug();
         EnsureCanWrite(user, document.Owner);
 
         var head = await store.GetHeadAsync(name, ct);
@@ -96,19 +97,18 @@ public sealed partial class ComponentCatalog(
         {
             throw new ConflictException($"A component named '{name}' already exists; PUT to it with If-Match to change it.");
         }
-        if (head is { Purging: true })
-        {
-            throw new ConflictException($"'{name}' is being purged; retry in a minute.");
-        }
-        return await CommitAsync(name, document, head, user, ct);
+        EnsureNotPurging(head);
+        EnsureCanTakeOver(user, head);
+        return await CommitAsync(await PrepareAsync(name, document, draft.Findings, head, user, null, ct), ct);
     }
 
     /// <summary>PUT: replace, or create when absent. Returns whether it was created.</summary>
     public async Task<(StoredDocument Stored, bool Created)> PutAsync(
-        string name, ComponentDocument document, Preconditions preconditions, CatalogUser user, CancellationToken ct = default)
+        string name, DocumentDraft draft, Preconditions preconditions, CatalogUser user, CancellationToken ct = default)
     {
         EnsureName(name);
         preconditions.EnsureWellFormed();
+        var document = draft.Document;
         if (document.Name is not null && document.Name != name)
         {
             throw new ValidationException("name", $"The body names '{document.Name}' but the URL names '{name}'; they must agree.");
@@ -119,15 +119,13 @@ public sealed partial class ComponentCatalog(
         for (var attempt = 1; ; attempt++)
         {
             var head = await store.GetHeadAsync(name, ct);
-            if (head is { Purging: true })
-            {
-                throw new ConflictException($"'{name}' is being purged; retry in a minute.");
-            }
+            EnsureNotPurging(head);
             var live = head is { Deleted: false } ? head : null;
             EnsureCanWrite(user, live is null ? document.Owner : live.Owner, document.Owner);
 
             if (live is null)
             {
+                EnsureCanTakeOver(user, head);
                 if (preconditions.IfMatch is not null && !preconditions.IfMatchAny)
                 {
                     throw new PreconditionFailedException($"Component '{name}' does not exist, so If-Match cannot hold.");
@@ -136,7 +134,7 @@ public sealed partial class ComponentCatalog(
                 {
                     throw new PreconditionFailedException($"Component '{name}' does not exist; 'If-Match: *' needs an existing document.");
                 }
-                return (await CommitAsync(name, document, head, user, ct), true);
+                return (await CommitAsync(await PrepareAsync(name, document, draft.Findings, head, user, null, ct), ct), true);
             }
 
             if (preconditions.IfNoneMatchAny)
@@ -154,7 +152,7 @@ public sealed partial class ComponentCatalog(
 
             try
             {
-                return (await CommitAsync(name, document, live, user, ct), false);
+                return (await CommitAsync(await PrepareAsync(name, document, draft.Findings, live, user, null, ct), ct), false);
             }
             catch (PreconditionFailedException) when (preconditions.IfMatchAny && attempt < MaxStarRetries)
             {
@@ -164,29 +162,29 @@ public sealed partial class ComponentCatalog(
     }
 
     /// <summary>
-    /// One document of an import: created, updated, or unchanged when its content equals the current
-    /// revision (no new revision then). With <paramref name="dryRun"/> nothing is written. The derived
-    /// search rows are left to the caller, which writes them for the whole batch (<see cref="PublishManyAsync"/>).
+    /// One document of an import, decided and scored but not written: <c>created</c>, <c>updated</c>, or
+    /// <c>unchanged</c> when its content equals the current revision (nothing to commit then).
+    /// <see cref="ComponentImport"/> announces the writes of a whole batch at once and commits each with
+    /// <see cref="CommitAsync(PendingWrite, CancellationToken, bool)"/>.
     /// </summary>
-    public async Task<(string Status, StoredDocument? Stored)> ImportAsync(ComponentDocument document, CatalogUser user, bool dryRun, CancellationToken ct = default)
+    public async Task<(string Status, PendingWrite Write)> PrepareImportAsync(
+        DocumentDraft draft, IReadOnlySet<string> alsoExisting, CatalogUser user, CancellationToken ct = default)
     {
+        var document = draft.Document;
         DocumentValidator.EnsureValid(document);
-        var name = document.Name ?? Names.Slug(document.Title!);
+        var name = document.NameOrSlug();
         document = document with { Name = name };
         var head = await store.GetHeadAsync(name, ct);
-        var live = head is { Deleted: false, Purging: false } ? head : null;
+        EnsureNotPurging(head);
+        var live = head is { Deleted: false } ? head : null;
         EnsureCanWrite(user, live is null ? document.Owner : live.Owner, document.Owner);
-        if (live is not null && live.ContentHash == Content(name, document).Hash)
+        if (live is null)
         {
-            return ("unchanged", null);
+            EnsureCanTakeOver(user, head);
         }
-        if (dryRun)
-        {
-            return (live is null ? "created" : "updated", null);
-        }
-
-        var stored = await CommitAsync(name, document, head, user, ct, publish: false);
-        return (live is null ? "created" : "updated", stored);
+        var pending = await PrepareAsync(name, document, draft.Findings, head, user, alsoExisting, ct);
+        var status = live is null ? "created" : live.ContentHash == pending.Write.ContentHash ? "unchanged" : "updated";
+        return (status, pending);
     }
 
     /// <summary>PATCH: RFC 7396 merge patch over the current document.</summary>
@@ -224,7 +222,7 @@ public sealed partial class ComponentCatalog(
         }
         DocumentValidator.EnsureValid(document);
         EnsureCanWrite(user, current.Owner, document.Owner);
-        return await CommitAsync(name, document, head, user, ct);
+        return await CommitAsync(await PrepareAsync(name, document, [], head, user, null, ct), ct);
     }
 
     /// <summary>Soft delete: hidden from reads, kept for <c>Catalog:DeletedRetentionDays</c>.</summary>
@@ -242,9 +240,11 @@ public sealed partial class ComponentCatalog(
         {
             throw new PreconditionFailedException($"Component '{name}' is at {head.ETag}; your If-Match is stale.");
         }
-        await store.SetDeletedAsync(head, deleted: true, clock.GetUtcNow(), ct);
+        var writeId = NewWriteId();
+        await projection.AnnounceAsync([new ChangeIntent(name, head.Revision, writeId)], ct);
+        await store.SetDeletedAsync(head, deleted: true, clock.GetUtcNow(), writeId, ct);
         cache.Remove(CacheKey(name));
-        await PublishAsync(name, null, ct);
+        projection.Committed(name, null);
     }
 
     public async Task<StoredDocument> RestoreAsync(string name, CatalogUser user, CancellationToken ct = default)
@@ -260,15 +260,24 @@ public sealed partial class ComponentCatalog(
         EnsureCanWrite(user, stored.Document.Owner);
         if (head.Deleted)
         {
-            await store.SetDeletedAsync(head, deleted: false, clock.GetUtcNow(), ct);
-            await PublishAsync(name, await IndexEntryAsync(stored.Document, ct), ct);
+            // Scored again: the catalog around it may have changed while it was deleted.
+            var entry = await projection.ProjectAsync(stored.Document, ct: ct);
+            var writeId = NewWriteId();
+            await projection.AnnounceAsync([new ChangeIntent(name, head.Revision, writeId)], ct);
+            await store.SetDeletedAsync(head, deleted: false, clock.GetUtcNow(), writeId, ct, entry);
+            projection.Committed(name, entry);
         }
         Remember(stored);
         return stored;
     }
 
-    private async Task<StoredDocument> CommitAsync(
-        string name, ComponentDocument document, HeadState? previous, CatalogUser user, CancellationToken ct, bool publish = true)
+    /// <summary>
+    /// Everything a write decides before storage is touched: the stored form, the revision, the index entry
+    /// scored by the one rule (<see cref="IndexProjection"/>), the write id.
+    /// </summary>
+    private async Task<PendingWrite> PrepareAsync(
+        string name, ComponentDocument document, IEnumerable<Finding> findings, HeadState? previous, CatalogUser user,
+        IReadOnlySet<string>? alsoExisting, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var revision = (previous?.Revision ?? 0) + 1;
@@ -280,24 +289,60 @@ public sealed partial class ComponentCatalog(
             UpdatedAt = now,
             UpdatedBy = user.Id,
         };
-
+        var entry = await projection.ProjectAsync(stored, findings, alsoExisting, ct);
         var write = new RevisionWrite(
             name, revision, JsonSerializer.SerializeToUtf8Bytes(stored, CatalogJson.Options), hash,
-            stored.CreatedAt.Value, now, user.Id, stored.Title, stored.Owner);
-        var head = await store.WriteRevisionAsync(write, previous, ct);
-        var result = new StoredDocument(stored, head.ETag, write.ContentJson);
-        if (publish)
+            stored.CreatedAt.Value, now, user.Id, stored.Title, stored.Owner, entry, NewWriteId());
+        return new PendingWrite(write, previous, stored);
+    }
+
+    /// <summary>Announces one prepared write and commits it.</summary>
+    private async Task<StoredDocument> CommitAsync(PendingWrite pending, CancellationToken ct)
+    {
+        await projection.AnnounceAsync([pending.Intent], ct);
+        var stored = await CommitAsync(pending, ct, remember: true);
+        return stored;
+    }
+
+    /// <summary>
+    /// Commits a prepared write whose change is already announced: the revision and its index entry in one
+    /// transaction; then this instance's index and (unless a bulk write) its cache. Nothing after the commit can fail.
+    /// </summary>
+    public async Task<StoredDocument> CommitAsync(PendingWrite pending, CancellationToken ct, bool remember)
+    {
+        var head = await store.WriteRevisionAsync(pending.Write, pending.Previous, ct);
+        var result = new StoredDocument(pending.Stored, head.ETag, pending.Write.ContentJson);
+        projection.Committed(pending.Write.Name, pending.Write.Entry);
+        if (remember)
         {
-            // Bulk writes (import) neither fill the cache nor publish one by one.
             Remember(result);
-            await PublishAsync(name, await IndexEntryAsync(stored, ct), ct);
         }
         return result;
     }
 
-    /// <summary>The index entry of a stored revision, for rebuilding derived rows.</summary>
-    public async Task<IndexEntry> IndexEntryAsync(string name, int revision, CancellationToken ct = default) =>
-        await IndexEntryAsync((await ReadAsync(name, revision, ct)).Document, ct);
+    /// <summary>
+    /// The reconcile job's repair of a head whose index entry is missing or behind (written before entries
+    /// lived on heads): projects the current revision and puts the entry on the head. False when the head moved.
+    /// </summary>
+    public async Task<bool> ReindexAsync(HeadState head, CancellationToken ct = default)
+    {
+        var live = !head.Deleted && !head.Purging;
+        if (!live)
+        {
+            await projection.AnnounceAsync([new ChangeIntent(head.Name, head.Revision, head.WriteId)], ct);
+            projection.Committed(head.Name, null);
+            return true;
+        }
+        var entry = await projection.ProjectAsync((await ReadAsync(head.Name, head.Revision, ct)).Document, ct: ct);
+        var writeId = NewWriteId();
+        await projection.AnnounceAsync([new ChangeIntent(head.Name, head.Revision, writeId)], ct);
+        if (!await store.SetEntryAsync(head, entry, writeId, ct))
+        {
+            return false;
+        }
+        projection.Committed(head.Name, entry);
+        return true;
+    }
 
     /// <summary>The quality report of the current revision, scored against today's catalog.</summary>
     public async Task<QualityReport> QualityAsync(string name, CancellationToken ct = default) =>
@@ -313,40 +358,7 @@ public sealed partial class ComponentCatalog(
         return (content, Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(content, CatalogJson.Options))));
     }
 
-    private async Task<IndexEntry> IndexEntryAsync(ComponentDocument document, CancellationToken ct) =>
-        IndexEntry.From(document, (await quality.EvaluateAsync(document, ct: ct)).Score);
-
-    /// <summary>
-    /// Updates the derived search rows after a commit. The document is already committed, so a failure
-    /// here is logged, not reported: the rows are rebuilt from the documents by the maintenance job.
-    /// </summary>
-    private async Task PublishAsync(string name, IndexEntry? entry, CancellationToken ct)
-    {
-        try
-        {
-            await search.PublishAsync(name, entry, ct);
-        }
-        catch (StorageUnavailableException e)
-        {
-            LogPublishFailed(logger, e, name);
-        }
-    }
-
-    /// <summary>The derived rows of many committed documents at once; failures are logged like <see cref="PublishAsync"/>'s.</summary>
-    public async Task PublishManyAsync(IReadOnlyCollection<IndexEntry> entries, CancellationToken ct = default)
-    {
-        try
-        {
-            await search.PublishManyAsync([.. entries.Select(e => (e.Name, (IndexEntry?)e))], ct);
-        }
-        catch (StorageUnavailableException e)
-        {
-            LogPublishFailed(logger, e, $"{entries.Count} imported documents");
-        }
-    }
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Search rows of {Name} not updated; the rebuild job will repair them")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception, string name);
+    private static string NewWriteId() => Guid.NewGuid().ToString("N");
 
     private async Task<StoredDocument> ReadAsync(string name, int revision, CancellationToken ct)
     {
@@ -390,6 +402,27 @@ public sealed partial class ComponentCatalog(
         }
     }
 
+    private static void EnsureNotPurging(HeadState? head)
+    {
+        if (head is { Purging: true })
+        {
+            throw new ConflictException($"'{head.Name}' is being purged; retry in a minute.");
+        }
+    }
+
+    /// <summary>
+    /// Writing over a soft-deleted document takes its name, history and creation date: that needs write
+    /// rights on the deleted document's owner too (an admin always has them).
+    /// </summary>
+    private static void EnsureCanTakeOver(CatalogUser user, HeadState? head)
+    {
+        if (head is { Deleted: true } && !user.CanWriteFor(head.Owner))
+        {
+            throw new ForbiddenException(
+                $"'{head.Name}' is a deleted document of '{head.Owner ?? "(no owner)"}'; only that team or an admin may reuse its name (or restore it).");
+        }
+    }
+
     private static void EnsureName(string name)
     {
         if (!Names.IsValid(name))
@@ -401,4 +434,16 @@ public sealed partial class ComponentCatalog(
     private static NotFoundException NotFound(string name) => new($"No component named '{name}'.");
 
     internal static string CacheKey(string name) => "doc:" + name;
+}
+
+/// <summary>A document to write and the findings of the body it came from (the Markdown parser's; none for JSON).</summary>
+public sealed record DocumentDraft(ComponentDocument Document, IReadOnlyList<Finding> Findings)
+{
+    public static implicit operator DocumentDraft(ComponentDocument document) => new(document, []);
+}
+
+/// <summary>A write decided and scored, not yet committed.</summary>
+public sealed record PendingWrite(RevisionWrite Write, HeadState? Previous, ComponentDocument Stored)
+{
+    public ChangeIntent Intent => new(Write.Name, Write.Revision, Write.WriteId);
 }

@@ -2,6 +2,7 @@ using ComponentCatalog.Errors;
 using ComponentCatalog.Markdown;
 using ComponentCatalog.Model;
 using ComponentCatalog.Quality;
+using ComponentCatalog.Search;
 
 namespace ComponentCatalog.Catalog;
 
@@ -18,7 +19,7 @@ public sealed record ImportResult(
 /// (one revision transaction), each refused on its own when invalid or owned by a team the caller may
 /// not write. Cross-references between the documents of one import resolve against each other.
 /// </summary>
-public sealed class ComponentImport(ComponentCatalog catalog, ComponentQuality quality, MarkdownTemplate markdown, CatalogOptions options)
+public sealed class ComponentImport(ComponentCatalog catalog, IndexProjection projection, MarkdownTemplate markdown, CatalogOptions options)
 {
     public const int MaxDocuments = 500;
     private const int Parallelism = 8;
@@ -40,7 +41,7 @@ public sealed class ComponentImport(ComponentCatalog catalog, ComponentQuality q
         var names = parsed.Where(p => p.Errors is null && p.Name is not null).Select(p => p.Name!).ToHashSet(StringComparer.Ordinal);
 
         var results = new ImportResult[parsed.Length];
-        var written = new System.Collections.Concurrent.ConcurrentBag<Search.IndexEntry>();
+        var pending = new PendingWrite?[parsed.Length];
         await Parallel.ForEachAsync(Enumerable.Range(0, parsed.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
         {
             var p = parsed[i];
@@ -54,36 +55,57 @@ public sealed class ComponentImport(ComponentCatalog catalog, ComponentQuality q
                 results[i] = new(p.Path, p.Name, "invalid", null, p.Errors, null);
                 return;
             }
-
-            var report = await quality.EvaluateAsync(p.Document, p.Findings, names, token);
-            try
-            {
-                var (status, stored) = await catalog.ImportAsync(p.Document, user, request.DryRun, token);
-                results[i] = new(p.Path, p.Name, status, report.Score, null, stored?.Document.Revision);
-                if (stored is not null)
-                {
-                    written.Add(Search.IndexEntry.From(stored.Document, report.Score));
-                }
-            }
-            catch (ValidationException e)
-            {
-                results[i] = new(p.Path, p.Name, "invalid", report.Score, e.Errors, null);
-            }
-            catch (ForbiddenException e)
-            {
-                results[i] = new(p.Path, p.Name, "forbidden", report.Score, Error("owner", e.Message), null);
-            }
-            catch (Exception e) when (e is ConflictException or PreconditionFailedException or PayloadTooLargeException)
-            {
-                results[i] = new(p.Path, p.Name, "invalid", report.Score, Error("document", e.Message), null);
-            }
+            results[i] = await OutcomeAsync(p, () => DecideAsync(p, i, token));
         });
 
-        if (!written.IsEmpty)
+        // Every decided write is announced in one go (a few transactions), then each commits on its own.
+        var writes = Enumerable.Range(0, parsed.Length).Where(i => pending[i] is not null).ToList();
+        if (request.DryRun || writes.Count == 0)
         {
-            await catalog.PublishManyAsync([.. written], ct);
+            return results;
         }
+        await projection.AnnounceAsync([.. writes.Select(i => pending[i]!.Intent)], ct);
+        await Parallel.ForEachAsync(writes, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
+        {
+            var decided = results[i];
+            results[i] = await OutcomeAsync(parsed[i], async () =>
+            {
+                var stored = await catalog.CommitAsync(pending[i]!, token, remember: false);
+                return decided with { Revision = stored.Document.Revision };
+            }, decided.Score);
+        });
         return results;
+
+        async Task<ImportResult> DecideAsync(Parsed p, int i, CancellationToken token)
+        {
+            var (status, write) = await catalog.PrepareImportAsync(new DocumentDraft(p.Document!, p.Findings), names, user, token);
+            if (status != "unchanged")
+            {
+                pending[i] = write;
+            }
+            return new(p.Path, p.Name, status, write.Write.Entry.Score, null, null);
+        }
+    }
+
+    /// <summary>A document's step, with the refusals that concern that document alone turned into its status.</summary>
+    private static async Task<ImportResult> OutcomeAsync(Parsed p, Func<Task<ImportResult>> step, int? score = null)
+    {
+        try
+        {
+            return await step();
+        }
+        catch (ValidationException e)
+        {
+            return new(p.Path, p.Name, "invalid", score, e.Errors, null);
+        }
+        catch (ForbiddenException e)
+        {
+            return new(p.Path, p.Name, "forbidden", score, Error("owner", e.Message), null);
+        }
+        catch (Exception e) when (e is ConflictException or PreconditionFailedException or PayloadTooLargeException)
+        {
+            return new(p.Path, p.Name, "invalid", score, Error("document", e.Message), null);
+        }
     }
 
     private Parsed Parse(ImportDocument document)
@@ -101,7 +123,7 @@ public sealed class ComponentImport(ComponentCatalog catalog, ComponentQuality q
         {
             var result = markdown.Parse(document.Markdown);
             var doc = result.Document;
-            var name = doc.Name ?? (doc.Title is { } t && Names.Slug(t) is { Length: > 0 } slug ? slug : null);
+            var name = Names.NameOf(doc);
             var errors = result.Findings.Where(f => f.Severity == FindingSeverity.Error)
                 .Concat(QualityRules.FromValidation(DocumentValidator.Validate(doc)))
                 .GroupBy(f => f.Section, StringComparer.Ordinal)

@@ -11,6 +11,14 @@ public static partial class Names
 
     public static bool IsValid(string? name) => name is not null && NamePattern().IsMatch(name);
 
+    /// <summary>The name a document is stored under: its own, or the slug of its title; null when it has neither.</summary>
+    public static string? NameOf(Model.ComponentDocument document) =>
+        document.Name ?? (document.Title is { } title && Slug(title) is { Length: > 0 } slug ? slug : null);
+
+    /// <summary><see cref="NameOf"/> of a document that passed validation, which guarantees a name.</summary>
+    public static string NameOrSlug(this Model.ComponentDocument document) =>
+        NameOf(document) ?? throw new InvalidOperationException("A validated document has a name or a title to slug.");
+
     /// <summary>"User Auth Service" → "user-auth-service"; accents folded, other characters dropped.</summary>
     public static string Slug(string title)
     {

@@ -19,9 +19,10 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         FunctionContext context, CancellationToken ct)
     {
         var user = context.GetUser();
-        var document = await DocumentBodies.ReadAsync(req, options.MaxBodyBytes, markdown, ct);
-        var stored = await catalog.CreateAsync(document, user, ct);
-        var response = await DocumentResponses.WriteAsync(req, stored, markdown, HttpStatusCode.Created);
+        var format = DocumentResponses.Negotiate(req);
+        var draft = await DocumentBodies.ReadAsync(req, options.MaxBodyBytes, markdown, ct);
+        var stored = await catalog.CreateAsync(draft, user, ct);
+        var response = await DocumentResponses.WriteAsync(req, stored, markdown, format, HttpStatusCode.Created);
         response.Headers.Add("Location", $"/api/components/{stored.Document.Name}");
         return response;
     }
@@ -44,9 +45,10 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         string name, FunctionContext context, CancellationToken ct)
     {
         var user = context.GetUser();
-        var document = await DocumentBodies.ReadAsync(req, options.MaxBodyBytes, markdown, ct);
-        var (stored, created) = await catalog.PutAsync(name, document, Conditions(req), user, ct);
-        var response = await DocumentResponses.WriteAsync(req, stored, markdown, created ? HttpStatusCode.Created : HttpStatusCode.OK);
+        var format = DocumentResponses.Negotiate(req);
+        var draft = await DocumentBodies.ReadAsync(req, options.MaxBodyBytes, markdown, ct);
+        var (stored, created) = await catalog.PutAsync(name, draft, Conditions(req), user, ct);
+        var response = await DocumentResponses.WriteAsync(req, stored, markdown, format, created ? HttpStatusCode.Created : HttpStatusCode.OK);
         if (created)
         {
             response.Headers.Add("Location", $"/api/components/{name}");
@@ -60,13 +62,14 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         string name, FunctionContext context, CancellationToken ct)
     {
         var user = context.GetUser();
+        var format = DocumentResponses.Negotiate(req);
         if (req.MediaType() is not ("application/merge-patch+json" or "application/json"))
         {
             throw new UnsupportedMediaTypeException("Send the patch as application/merge-patch+json (RFC 7396).");
         }
         var patch = RequestBody.DeserializeStrict<JsonNode>(await req.ReadTextAsync(options.MaxBodyBytes, ct));
         var stored = await catalog.PatchAsync(name, patch, Conditions(req), user, ct);
-        return await DocumentResponses.WriteAsync(req, stored, markdown);
+        return await DocumentResponses.WriteAsync(req, stored, markdown, format);
     }
 
     [Function("DeleteComponent")]
@@ -83,8 +86,9 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/components/{name}/restore")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
+        var format = DocumentResponses.Negotiate(req);
         var stored = await catalog.RestoreAsync(name, context.GetUser(), ct);
-        return await DocumentResponses.WriteAsync(req, stored, markdown);
+        return await DocumentResponses.WriteAsync(req, stored, markdown, format);
     }
 
     [Function("ListRevisions")]

@@ -32,7 +32,7 @@ public sealed class QualityFunctions(
         context.GetUser();
         var (document, findings) = await ReadForLintAsync(req, ct);
         var report = await quality.EvaluateAsync(document, findings, ct: ct);
-        var name = document.Name ?? (document.Title is { } t ? Names.Slug(t) : null);
+        var name = Names.NameOf(document);
         var accept = req.Headers.TryGetValues("Accept", out var values) ? string.Join(",", values) : string.Empty;
         return accept.Contains(Sarif.MediaType, StringComparison.OrdinalIgnoreCase)
             ? await req.TextAsync(Sarif.Log(req.Query["path"], report.Findings).ToJsonString(), Sarif.MediaType + "; charset=utf-8")

@@ -23,13 +23,15 @@ public sealed class ReportsFunctions(JobStore jobs)
     [Function("GetQualityTrendReport")]
     public Task<HttpResponseData> QualityTrend(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/quality-trend")] HttpRequestData req, FunctionContext context, CancellationToken ct) =>
-        ReportAsync(req, context, MaintenanceJobs.QualitySnapshot, "quality-trend", ct);
+        ReportAsync(req, context, MaintenanceJobs.QualitySnapshot, "quality-trend", ct, series: true);
 
-    private async Task<HttpResponseData> ReportAsync(HttpRequestData req, FunctionContext context, string job, string report, CancellationToken ct)
+    /// <summary>A job's report: exactly the lines of its last completed run, or every line of a series (the trend).</summary>
+    private async Task<HttpResponseData> ReportAsync(HttpRequestData req, FunctionContext context, string job, string report, CancellationToken ct, bool series = false)
     {
         context.GetUser();
-        var last = await jobs.GetLastAsync(job, ct);
-        var items = await jobs.ReadReportAsync(report, ct);
+        var (last, items) = series
+            ? (await jobs.GetLastAsync(job, ct), await jobs.ReadSeriesAsync(report, ct))
+            : await jobs.ReadLastRunReportAsync(job, report, ct);
         return await req.JsonAsync(new
         {
             job,

@@ -8,10 +8,20 @@ namespace ComponentCatalog.Http;
 /// <summary>Writes a stored document in the representation the client asked for (<c>Accept</c>): JSON or Markdown.</summary>
 public static class DocumentResponses
 {
+    /// <summary>
+    /// The representation to answer with, or 406. A write decides this before it stores anything, so a client
+    /// is never told "not acceptable" about a revision it did create.
+    /// </summary>
+    public static DocumentFormat Negotiate(HttpRequestData request) =>
+        Negotiation.Choose(request.Headers.TryGetValues("Accept", out var values) ? string.Join(", ", values) : null);
+
+    public static Task<HttpResponseData> WriteAsync(
+        HttpRequestData request, StoredDocument stored, MarkdownTemplate markdown, HttpStatusCode status = HttpStatusCode.OK) =>
+        WriteAsync(request, stored, markdown, Negotiate(request), status);
+
     public static async Task<HttpResponseData> WriteAsync(
-        HttpRequestData request, StoredDocument stored, MarkdownTemplate markdown, HttpStatusCode status = HttpStatusCode.OK)
+        HttpRequestData request, StoredDocument stored, MarkdownTemplate markdown, DocumentFormat format, HttpStatusCode status = HttpStatusCode.OK)
     {
-        var format = Negotiation.Choose(request.Headers.TryGetValues("Accept", out var values) ? string.Join(", ", values) : null);
         var response = format == DocumentFormat.Markdown
             ? await request.TextAsync(markdown.Render(stored.Document), MarkdownTemplate.ContentType, status, stored.ETag)
             : await request.BytesAsync(stored.Json, Responses.Json, status, stored.ETag);

@@ -30,11 +30,10 @@ public sealed partial class MaintenanceJobs(
     /// <summary>Documents neither updated nor reviewed within <c>Catalog:StaleAfterDays</c> → report <c>stale</c>.</summary>
     public Task<JobOutcome> RunStaleSweepAsync(CancellationToken ct = default) => RunAsync(StaleSweep, async (run, step) =>
     {
-        await search.RefreshAsync(ct);
         var staleBefore = clock.GetUtcNow().AddDays(-catalogOptions.StaleAfterDays);
-        var batch = NextEntries(run.Cursor);
+        var batch = NextEntries(await search.CurrentEntriesAsync(ct), run.Cursor);
         var stale = batch.Where(e => CatalogIndex.IsStale(e, staleBefore)).ToList();
-        await jobs.UpsertReportRowsAsync("stale", run.RunId, stale.Select(e => (e.Name, (object)new
+        await jobs.WriteRunRowsAsync("stale", run.RunId, stale.Select(e => (e.Name, (object)new
         {
             name = e.Name, title = e.Title, owner = e.Owner, updatedAt = e.UpdatedAt, reviewedAt = e.ReviewedAt,
             lastTouched = e.ReviewedAt is { } r && r > e.UpdatedAt ? r : e.UpdatedAt,
@@ -45,10 +44,11 @@ public sealed partial class MaintenanceJobs(
     /// <summary>References to components that are not in the catalog → report <c>dangling</c>.</summary>
     public Task<JobOutcome> RunDanglingCheckAsync(CancellationToken ct = default) => RunAsync(DanglingCheck, async (run, step) =>
     {
-        await search.RefreshAsync(ct);
-        var batch = NextEntries(run.Cursor);
-        var dangling = batch.SelectMany(e => e.Edges).Where(edge => search.Index.Get(edge.To) is null).ToList();
-        await jobs.UpsertReportRowsAsync("dangling", run.RunId, dangling.Select(d => ($"{d.From}|{d.To}", (object)new
+        var entries = await search.CurrentEntriesAsync(ct);
+        var names = entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        var batch = NextEntries(entries, run.Cursor);
+        var dangling = batch.SelectMany(e => e.Edges).Where(edge => !names.Contains(edge.To)).ToList();
+        await jobs.WriteRunRowsAsync("dangling", run.RunId, dangling.Select(d => ($"{d.From}|{d.To}", (object)new
         {
             from = d.From, to = d.To, kind = d.Kind, relationship = d.Relationship,
         })), ct);
@@ -65,7 +65,7 @@ public sealed partial class MaintenanceJobs(
         {
             if (head.DeletedAt is { } at && at < cutoff && await documents.PurgeAsync(head, ct))
             {
-                await search.ForgetAsync(head.Name, ct);
+                search.Apply(head.Name, null);
                 purged++;
             }
         }
@@ -75,31 +75,32 @@ public sealed partial class MaintenanceJobs(
     /// <summary>Today's scores per document and per owner → report <c>quality-trend</c> (one line a day).</summary>
     public Task<JobOutcome> RunQualitySnapshotAsync(CancellationToken ct = default) => RunAsync(QualitySnapshot, async (run, step) =>
     {
-        await search.RefreshAsync(ct);
         var day = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var scored = search.Index.All().Where(e => e.Score is not null).ToList();
+        var scored = (await search.CurrentEntriesAsync(ct)).Where(e => e.Score is not null).ToList();
         var byOwner = scored.GroupBy(e => e.Owner ?? "(none)", StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => new { average = Math.Round(g.Average(e => e.Score!.Value), 1), count = g.Count() }, StringComparer.Ordinal);
         var overall = new { average = scored.Count == 0 ? (double?)null : Math.Round(scored.Average(e => e.Score!.Value), 1), count = scored.Count };
-        await jobs.UpsertReportRowsAsync("quality-trend", run.RunId, [(day, new { day, overall, owners = byOwner })], ct);
-        await jobs.UpsertReportRowsAsync("quality-daily-" + day, run.RunId, scored.Select(e => (e.Name, (object)new { name = e.Name, owner = e.Owner, score = e.Score })), ct);
+        await jobs.WriteSeriesRowsAsync("quality-trend", run.RunId, [(day, new { day, overall, owners = byOwner })], ct);
+        await jobs.WriteSeriesRowsAsync("quality-daily-" + day, run.RunId, scored.Select(e => (e.Name, (object)new { name = e.Name, owner = e.Owner, score = e.Score })), ct);
         return step(0, null, new() { ["scored"] = scored.Count, ["owners"] = byOwner.Count });
     }, report: null, ct);
 
-    /// <summary>Repairs summary rows that disagree with the heads (a write whose derived rows failed).</summary>
+    /// <summary>
+    /// Repairs index entries that disagree with the heads: heads written before entries were committed with
+    /// them, or anything this instance's index missed. Each repair is announced, so every instance applies it.
+    /// </summary>
     public Task<JobOutcome> RunReconcileIndexAsync(CancellationToken ct = default) =>
         RunAsync(ReconcileIndex, async (run, step) =>
         {
-            await search.RefreshAsync(ct);
+            var indexed = (await search.CurrentEntriesAsync(ct)).ToDictionary(e => e.Name, StringComparer.Ordinal);
             var heads = await documents.ListHeadsAsync(run.Cursor, options.MaxItemsPerRun, deletedOnly: false, ct);
             var repaired = 0;
             foreach (var head in heads)
             {
-                var indexed = search.Index.Get(head.Name);
+                var entry = indexed.GetValueOrDefault(head.Name);
                 var live = !head.Deleted && !head.Purging;
-                if (live == (indexed is not null) && (!live || indexed!.Revision == head.Revision)) continue;
-                await search.PublishAsync(head.Name, live ? await catalog.IndexEntryAsync(head.Name, head.Revision, ct) : null, ct);
-                repaired++;
+                if (live == (entry is not null) && (!live || entry!.Revision == head.Revision)) continue;
+                if (await catalog.ReindexAsync(head, ct)) repaired++;
             }
             return step(heads.Count, heads.LastOrDefault()?.Name, new() { ["checked"] = heads.Count, ["repaired"] = repaired });
         }, report: null, ct);
@@ -137,12 +138,15 @@ public sealed partial class MaintenanceJobs(
                 return new JobOutcome(job, "partial", next);
             }
 
-            if (report is not null)
-            {
-                next.Counts["removed"] = await jobs.DeleteRowsOfOtherRunsAsync(report, next.RunId, ct);
-            }
+            var previous = await jobs.GetLastAsync(job, ct);
             var finished = next with { FinishedAt = clock.GetUtcNow(), DurationMs = run.DurationMs + watch.ElapsedMilliseconds };
             await jobs.CompleteAsync(finished, ct);
+            if (report is not null)
+            {
+                // Readers follow 'last' to the new run's lines; older lines go now (the previous run's stay
+                // one more run for a reader that looked at 'last' just before the switch).
+                await jobs.DeleteRowsOfOtherRunsAsync(report, previous is null ? [finished.RunId] : [finished.RunId, previous.RunId], ct);
+            }
             LogFinished(logger, job, finished.RunId, string.Join(", ", finished.Counts.Select(c => $"{c.Key}={c.Value}")), watch.ElapsedMilliseconds);
             return new JobOutcome(job, "completed", finished);
         }
@@ -152,8 +156,8 @@ public sealed partial class MaintenanceJobs(
         }
     }
 
-    private List<IndexEntry> NextEntries(string? cursor) =>
-        search.Index.All().Where(e => cursor is null || string.CompareOrdinal(e.Name, cursor) > 0).Take(options.MaxItemsPerRun).ToList();
+    private List<IndexEntry> NextEntries(IReadOnlyList<IndexEntry> entries, string? cursor) =>
+        entries.Where(e => cursor is null || string.CompareOrdinal(e.Name, cursor) > 0).Take(options.MaxItemsPerRun).ToList();
 
     private static Dictionary<string, int> Add(Dictionary<string, int> a, Dictionary<string, int> b)
     {

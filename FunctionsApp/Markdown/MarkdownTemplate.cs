@@ -27,12 +27,15 @@ public sealed class MarkdownTemplate
     /// Parses a client's body: the document, or a <see cref="ValidationException"/> listing every error finding
     /// (a duplicated section or item, bad front matter, nesting too deep) by field.
     /// </summary>
-    public ComponentDocument ParseOrThrow(string markdown)
+    public ComponentDocument ParseOrThrow(string markdown) => ParseValid(markdown).Document;
+
+    /// <summary>The parse of a document to store: its findings kept (they count in its score), a 400 when any is an error.</summary>
+    public MarkdownParseResult ParseValid(string markdown)
     {
         var result = Parse(markdown);
         if (!result.HasErrors)
         {
-            return result.Document;
+            return result;
         }
         var errors = result.Findings
             .Where(f => f.Severity == FindingSeverity.Error)

@@ -4,17 +4,22 @@ using ComponentCatalog.Search;
 
 namespace ComponentCatalog.Quality;
 
-/// <summary>Scores documents against the rules, with references resolved against the catalog's index.</summary>
+/// <summary>
+/// Scores documents against the rules, with references resolved against the catalog's index: the one scoring
+/// rule of every route (writes, import, validate, the quality endpoint). A document that has not been stored
+/// is scored as it would be stored, updated now, so <c>/validate</c> of a new document does not call it unreviewed.
+/// </summary>
 public sealed class ComponentQuality(ComponentSearch search, TimeProvider clock, CatalogOptions options)
 {
     /// <param name="alsoExisting">Names that count as present although not stored yet (the other documents of an import).</param>
     public async Task<QualityReport> EvaluateAsync(
         ComponentDocument document, IEnumerable<Finding>? extra = null, IReadOnlySet<string>? alsoExisting = null, CancellationToken ct = default)
     {
-        await search.EnsureCurrentAsync(ct);
+        var exists = await search.NameLookupAsync(ct);
+        document = document.UpdatedAt is null ? document with { UpdatedAt = clock.GetUtcNow() } : document;
         return QualityRules.Evaluate(
             document,
-            name => alsoExisting?.Contains(name) == true || search.Index.Get(name) is not null,
+            name => alsoExisting?.Contains(name) == true || exists(name),
             clock.GetUtcNow().AddDays(-options.StaleAfterDays),
             extra);
     }

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace ComponentCatalog.Search;
 
 /// <summary>
-/// Search, facets and graph reads over this instance's <see cref="CatalogIndex"/>. The index is loaded
-/// from the summaries table once, then kept current: writes on this instance apply at once, writes on
-/// other instances arrive through the change log, polled at most every <c>Catalog:IndexRefreshSeconds</c>
-/// in the background (the staleness bound across instances; ADR 0005).
+/// Search, facets and graph reads over this instance's <see cref="CatalogIndex"/>, and the only owner of its
+/// loading state. The index is loaded from the entries on the document heads once, then kept current: writes
+/// on this instance apply when they commit, writes on other instances arrive through the change log, polled
+/// at most every <c>Catalog:IndexRefreshSeconds</c> in the background (the staleness bound across instances;
+/// ADR 0005, ADR 0006).
 /// </summary>
 public sealed partial class ComponentSearch(
     IndexStore store, CatalogIndex index, PagingToken tokens, TimeProvider clock, CatalogOptions options, ILogger<ComponentSearch> logger)
@@ -20,13 +21,15 @@ public sealed partial class ComponentSearch(
     private static readonly TimeSpan MaxLogGap = TimeSpan.FromMinutes(10);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, DateTimeOffset> _seenChanges = new(StringComparer.Ordinal);
+    /// <summary>How long after its announcement a write may still commit (network timeouts and retries included).</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(30);
+
+    /// <summary>Change rows this instance is done with (key → when), forgotten once they fall out of the polling window.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _settled = new(StringComparer.Ordinal);
     private volatile bool _loaded;
     private DateTimeOffset _watermark;
     private long _lastRefreshTicks;
     private Task? _refreshing;
-
-    public CatalogIndex Index => index;
 
     public async Task<(IReadOnlyList<IndexEntry> Items, string? ContinuationToken)> SearchAsync(
         SearchQuery query, string? continuationToken, int limit, CancellationToken ct = default)
@@ -44,30 +47,29 @@ public sealed partial class ComponentSearch(
         return index.Facet(field);
     }
 
-    /// <summary>Called by the catalog after a committed write: derived rows first, then this instance's index.</summary>
-    public async Task PublishAsync(string name, IndexEntry? entry, CancellationToken ct = default)
+    /// <summary>
+    /// Logs writes about to be committed (the catalog calls this before its commit, through
+    /// <see cref="IndexProjection"/>). This instance applies its own writes when they commit, so their log
+    /// rows are settled here at once and never read back.
+    /// </summary>
+    public async Task AnnounceAsync(IReadOnlyCollection<ChangeIntent> intents, CancellationToken ct = default)
     {
-        await store.PublishAsync(name, entry, clock.GetUtcNow(), ct);
-        if (entry is null) index.Remove(name);
-        else index.Upsert(entry);
-    }
-
-    /// <summary>A bulk write's derived rows in few transactions (import), then this instance's index.</summary>
-    public async Task PublishManyAsync(IReadOnlyCollection<(string Name, IndexEntry? Entry)> items, CancellationToken ct = default)
-    {
-        await store.PublishManyAsync(items, clock.GetUtcNow(), ct);
-        foreach (var (name, entry) in items)
+        var now = clock.GetUtcNow();
+        var keys = await store.AnnounceAsync(intents, now, ct);
+        lock (_settled)
         {
-            if (entry is null) index.Remove(name);
-            else index.Upsert(entry);
+            foreach (var key in keys) _settled[key] = now;
         }
     }
 
-    /// <summary>Called by the purge job: the document is gone for good.</summary>
-    public async Task ForgetAsync(string name, CancellationToken ct = default)
+    /// <summary>
+    /// A committed write on this instance: its entry (null when the document left the catalog). Two writes of
+    /// one document that finish out of order leave the later revision in place.
+    /// </summary>
+    public void Apply(string name, IndexEntry? entry)
     {
-        await store.ForgetAsync(name, clock.GetUtcNow(), ct);
-        index.Remove(name);
+        if (entry is null) index.Remove(name);
+        else if (index.Get(name) is not { } current || current.Revision <= entry.Revision) index.Upsert(entry);
     }
 
     /// <summary>Loads the index on first use; afterwards starts a background poll when one is due.</summary>
@@ -87,8 +89,50 @@ public sealed partial class ComponentSearch(
         }
     }
 
-    /// <summary>Applies every change logged since the last poll. Public for tests and the maintenance jobs.</summary>
+    /// <summary>
+    /// The whole index, brought current with storage first (loaded, or every logged change applied). For the
+    /// maintenance jobs, which must not report on an index they could not read: a storage failure is thrown.
+    /// </summary>
+    public async Task<IReadOnlyList<IndexEntry>> CurrentEntriesAsync(CancellationToken ct = default)
+    {
+        if (!_loaded)
+        {
+            await LoadAsync(ct);
+        }
+        else
+        {
+            await RefreshCoreAsync(ct);
+        }
+        return index.All();
+    }
+
+    /// <summary>Whether a component of that name is in the catalog, as this instance's index knows it.</summary>
+    public async Task<Func<string, bool>> NameLookupAsync(CancellationToken ct = default)
+    {
+        await EnsureCurrentAsync(ct);
+        return name => index.Get(name) is not null;
+    }
+
+    /// <summary>Applies every change logged since the last poll; a storage failure is logged and the last state kept.</summary>
     public async Task RefreshAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            await RefreshCoreAsync(ct);
+        }
+        catch (Errors.StorageUnavailableException e)
+        {
+            LogRefreshFailed(logger, e);
+        }
+    }
+
+    /// <summary>
+    /// Reads the heads named by change rows not yet settled and applies them. A row settles when its head shows
+    /// the write (same write id) or a later one (higher revision); a row whose write never
+    /// shows (it failed its precondition, or the writer died before committing) settles after
+    /// <see cref="Settle"/>, until when its head is read again at each poll.
+    /// </summary>
+    private async Task RefreshCoreAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
@@ -100,25 +144,34 @@ public sealed partial class ComponentSearch(
                 return;
             }
 
-            var from = _watermark - ClockSkew;
-            var changes = await store.ChangesAsync(from, now.AddMinutes(1), ct);
-            var fresh = changes.Where(c => _seenChanges.TryAdd(c.Key, now)).Select(c => c.Name).Distinct(StringComparer.Ordinal).ToList();
-            foreach (var name in fresh)
+            var changes = await store.ChangesAsync(_watermark - ClockSkew - Settle, now.AddMinutes(1), ct);
+            List<ChangeRow> open;
+            lock (_settled)
             {
-                if (await store.GetAsync(name, ct) is { } entry) index.Upsert(entry);
-                else index.Remove(name);
+                open = [.. changes.Where(c => !_settled.ContainsKey(c.Key))];
             }
-            foreach (var old in _seenChanges.Where(s => s.Value < now - 2 * ClockSkew).Select(s => s.Key).ToList())
+            foreach (var group in open.GroupBy(c => c.Name, StringComparer.Ordinal))
             {
-                _seenChanges.Remove(old);
+                var head = await store.GetAsync(group.Key, ct);
+                Apply(group.Key, head?.Entry);
+                lock (_settled)
+                {
+                    foreach (var change in group.Where(c => head is not null && (head.WriteId == c.WriteId || head.Revision > c.Revision) || now - c.At > Settle + ClockSkew))
+                    {
+                        _settled[change.Key] = now;
+                    }
+                }
+            }
+            lock (_settled)
+            {
+                foreach (var old in _settled.Where(s => s.Value < now - 2 * (ClockSkew + Settle)).Select(s => s.Key).ToList())
+                {
+                    _settled.Remove(old);
+                }
             }
             _watermark = now;
             Interlocked.Exchange(ref _lastRefreshTicks, now.UtcTicks);
-            if (fresh.Count > 0) LogRefreshed(logger, fresh.Count, index.Count);
-        }
-        catch (Exception e) when (e is Errors.StorageUnavailableException)
-        {
-            LogRefreshFailed(logger, e);
+            if (open.Count > 0) LogRefreshed(logger, open.Count, index.Count);
         }
         finally
         {
@@ -134,7 +187,6 @@ public sealed partial class ComponentSearch(
             if (!_loaded)
             {
                 await ReloadLockedAsync(clock.GetUtcNow(), ct);
-                _loaded = true;
             }
         }
         finally
@@ -152,13 +204,13 @@ public sealed partial class ComponentSearch(
         foreach (var gone in index.All().Where(e => !live.Contains(e.Name)).Select(e => e.Name).ToList()) index.Remove(gone);
         foreach (var entry in entries) index.Upsert(entry);
         _watermark = started;
-        _seenChanges.Clear();
         entries.Clear();
         index.TrimExcess();
         // A full load allocates about twice what the index keeps (each summary arrives with its word map);
         // give that back once instead of carrying it as resident memory until the next natural full GC.
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         Interlocked.Exchange(ref _lastRefreshTicks, started.UtcTicks);
+        _loaded = true;
         LogLoaded(logger, entries.Count, watch.ElapsedMilliseconds);
     }
 

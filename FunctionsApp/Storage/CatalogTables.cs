@@ -14,8 +14,6 @@ public sealed class CatalogTables(TableServiceClient service, CatalogStorageOpti
 
     public TableClient Components { get; } = service.GetTableClient(options.TablePrefix + "Components");
 
-    public TableClient Summaries { get; } = service.GetTableClient(options.TablePrefix + "Summaries");
-
     public TableClient Changes { get; } = service.GetTableClient(options.TablePrefix + "Changes");
 
     public TableClient Jobs { get; } = service.GetTableClient(options.TablePrefix + "Jobs");
@@ -26,7 +24,7 @@ public sealed class CatalogTables(TableServiceClient service, CatalogStorageOpti
     public TableClient ApiKeys { get; } = service.GetTableClient(options.TablePrefix + "ApiKeys");
 
     public static IReadOnlyList<string> Names(CatalogStorageOptions options) =>
-        [.. new[] { "Components", "Summaries", "Changes", "Jobs", "Reports", "ApiKeys" }.Select(t => options.TablePrefix + t)];
+        [.. new[] { "Components", "Changes", "Jobs", "Reports", "ApiKeys" }.Select(t => options.TablePrefix + t)];
 
     /// <summary>Creates the tables on first use; a failure (storage down) is retried on the next call.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct = default)

@@ -101,7 +101,8 @@ public sealed class ComponentStore(CatalogTables tables)
             throw new PayloadTooLargeException(MaxCompressedBytes);
         }
 
-        var writeId = Guid.NewGuid().ToString("N");
+        var writeId = write.WriteId;
+        var summary = IndexStore.EncodeEntry(write.Entry);
         var revisionRows = EncodeRows(write, compressed).ToList();
         var head = new TableEntity(write.Name, HeadKey)
         {
@@ -116,6 +117,7 @@ public sealed class ComponentStore(CatalogTables tables)
             ["Title"] = write.Title,
             ["Owner"] = write.Owner,
             ["Inline"] = revisionRows.Count == 1,
+            [IndexStore.SummaryColumn] = summary,
         };
         if (revisionRows.Count == 1)
         {
@@ -174,15 +176,24 @@ public sealed class ComponentStore(CatalogTables tables)
         }
     }
 
-    /// <summary>Soft delete or restore: flips the head, guarded by its version. Revisions stay.</summary>
-    public async Task<HeadState> SetDeletedAsync(HeadState expected, bool deleted, DateTimeOffset at, CancellationToken ct = default)
+    /// <summary>
+    /// Soft delete or restore: flips the head, guarded by its version, with the write id announced for it.
+    /// Revisions stay.
+    /// </summary>
+    public async Task<HeadState> SetDeletedAsync(
+        HeadState expected, bool deleted, DateTimeOffset at, string writeId, CancellationToken ct = default, Search.IndexEntry? entry = null)
     {
         await tables.EnsureCreatedAsync(ct);
         var patch = new TableEntity(expected.Name, HeadKey)
         {
             ["Deleted"] = deleted,
             ["DeletedAt"] = deleted ? at : null,
+            ["WriteId"] = writeId,
         };
+        if (entry is not null)
+        {
+            patch[IndexStore.SummaryColumn] = IndexStore.EncodeEntry(entry);
+        }
         try
         {
             var response = await StorageErrors.GuardAsync(() =>
@@ -191,12 +202,32 @@ public sealed class ComponentStore(CatalogTables tables)
             {
                 Deleted = deleted,
                 DeletedAt = deleted ? at : null,
+                WriteId = writeId,
                 Version = response.Headers.ETag?.ToString() ?? string.Empty,
             };
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
             throw new PreconditionFailedException($"'{expected.Name}' was changed by someone else; read it again and retry.");
+        }
+    }
+
+    /// <summary>
+    /// Puts the search index entry of the current revision on the head (the reconcile job, for heads written
+    /// before entries lived there). False when the head moved meanwhile: its own write carried an entry.
+    /// </summary>
+    public async Task<bool> SetEntryAsync(HeadState expected, Search.IndexEntry entry, string writeId, CancellationToken ct = default)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var patch = new TableEntity(expected.Name, HeadKey) { [IndexStore.SummaryColumn] = IndexStore.EncodeEntry(entry), ["WriteId"] = writeId };
+        try
+        {
+            await StorageErrors.GuardAsync(() => Table.UpdateEntityAsync(patch, new ETag(expected.Version), TableUpdateMode.Merge, ct));
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return false;
         }
     }
 

@@ -2,122 +2,109 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 using Azure.Data.Tables;
+using ComponentCatalog.Errors;
 using ComponentCatalog.Model;
 using ComponentCatalog.Search;
 
 namespace ComponentCatalog.Storage;
 
+/// <summary>A write about to be committed: the name, the revision the head will be at, the write id it will carry.</summary>
+public sealed record ChangeIntent(string Name, int Revision, string WriteId);
+
+/// <summary>One row of the change log: an intent, with its key and when it was announced.</summary>
+public sealed record ChangeRow(string Key, string Name, int Revision, string WriteId, DateTimeOffset At);
+
+/// <summary>What the search index needs of a head: its revision, write id, whether it is live, and its entry.</summary>
+public sealed record IndexedHead(string Name, int Revision, string WriteId, IndexEntry? Entry);
+
 /// <summary>
-/// The derived rows behind search and the graph (docs/adr/0005-search-index.md):
-/// <c>Summaries</c> holds one row per document (PK = one of 16 shards of the name, RK = name) with its <see cref="IndexEntry"/> as
-/// gzip'd JSON; <c>Changes</c> is an append-only log (PK = UTC minute, RK = ticks.name) that other
-/// instances poll to stay current. Both are rebuildable from the documents.
+/// The rows behind search and the graph (docs/adr/0006-write-path.md). Each document's <see cref="IndexEntry"/>
+/// lives on its head row (column <see cref="SummaryColumn"/>, gzip'd JSON), committed in the same transaction
+/// as the revision, so a committed revision and its entry cannot be separated. <c>Changes</c> is an
+/// append-only log (PK = UTC minute, RK = ticks.name.writeId) of intents written just <em>before</em> each
+/// commit; other instances poll it and read the named heads, so no committed change goes unannounced.
 /// </summary>
 public sealed class IndexStore(CatalogTables tables)
 {
-    private const int Shards = 16;
+    internal const string SummaryColumn = "Summary";
 
-    /// <summary>Where a document's summary lives: sharded so a bulk write goes in transactions of 100.</summary>
-    internal static (string PartitionKey, string RowKey) SummaryKeys(string name)
+    /// <summary>An entry is one binary property: 64 KiB at most on Table Storage.</summary>
+    private const int MaxEntryBytes = 64_000;
+
+    private static readonly string[] IndexColumns = ["PartitionKey", "Revision", "Deleted", "Purging", "WriteId", SummaryColumn];
+
+    internal static byte[] EncodeEntry(IndexEntry entry)
     {
-        var hash = 2166136261u;
-        foreach (var c in name) hash = (hash ^ c) * 16777619u;
-        return ("s" + (hash % Shards).ToString("x", CultureInfo.InvariantCulture), name);
+        var bytes = Gzip.Compress(JsonSerializer.SerializeToUtf8Bytes(entry, CatalogJson.Options));
+        return bytes.Length <= MaxEntryBytes
+            ? bytes
+            : throw new PayloadTooLargeException(MaxEntryBytes);
     }
 
-    public Task PublishAsync(string name, IndexEntry? entry, DateTimeOffset at, CancellationToken ct = default) =>
-        PublishManyAsync([(name, entry)], at, ct);
-
-    /// <summary>Summary rows and change rows for many documents, in as few transactions as the partitions allow.</summary>
-    public async Task PublishManyAsync(IReadOnlyCollection<(string Name, IndexEntry? Entry)> items, DateTimeOffset at, CancellationToken ct = default)
+    /// <summary>Logs changes about to be committed, in as few transactions as the minute partitions allow. Returns their keys.</summary>
+    public async Task<IReadOnlyList<string>> AnnounceAsync(IReadOnlyCollection<ChangeIntent> intents, DateTimeOffset at, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        var summaries = items.Select(i =>
+        var rows = intents.Select(i => new TableEntity(Bucket(at), ChangeKey(at, i.Name, i.WriteId))
         {
-            var (pk, rk) = SummaryKeys(i.Name);
-            return new TableEntity(pk, rk)
-            {
-                ["Deleted"] = i.Entry is null,
-                ["Revision"] = i.Entry?.Revision ?? 0,
-                ["Data"] = i.Entry is null ? null : Gzip.Compress(JsonSerializer.SerializeToUtf8Bytes(i.Entry, CatalogJson.Options)),
-            };
-        });
-        await UpsertAsync(tables.Summaries, summaries, ct);
-        await UpsertAsync(tables.Changes, items.Select(i => new TableEntity(Bucket(at), ChangeKey(at, i.Name)) { ["Name"] = i.Name }), ct);
-    }
-
-    private static async Task UpsertAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken ct)
-    {
-        foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+            ["Name"] = i.Name,
+            ["Revision"] = i.Revision,
+            ["WriteId"] = i.WriteId,
+        }).ToList();
+        foreach (var batch in rows.Chunk(100))
         {
-            foreach (var batch in partition.DistinctBy(r => r.RowKey).Chunk(100))
+            if (batch.Length == 1)
             {
-                if (batch.Length == 1)
-                {
-                    await StorageErrors.GuardAsync(() => table.UpsertEntityAsync(batch[0], TableUpdateMode.Replace, ct));
-                    continue;
-                }
-                var actions = batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
-                await StorageErrors.GuardAsync(() => table.SubmitTransactionAsync(actions, ct));
+                await StorageErrors.GuardAsync(() => tables.Changes.UpsertEntityAsync(batch[0], TableUpdateMode.Replace, ct));
+                continue;
             }
+            var actions = batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
+            await StorageErrors.GuardAsync(() => tables.Changes.SubmitTransactionAsync(actions, ct));
         }
+        return [.. rows.Select(r => r.RowKey)];
     }
 
-    /// <summary>Purge: the summary row goes too, and a change row tells other instances to drop it.</summary>
-    public async Task ForgetAsync(string name, DateTimeOffset at, CancellationToken ct = default)
+    /// <summary>The index's view of one head (a point read of a few columns); null when there is no head.</summary>
+    public async Task<IndexedHead?> GetAsync(string name, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        try
-        {
-            var (pk, rk) = SummaryKeys(name);
-            await StorageErrors.GuardAsync(() => tables.Summaries.DeleteEntityAsync(pk, rk, Azure.ETag.All, ct));
-        }
-        catch (Azure.RequestFailedException e) when (e.Status == 404)
-        {
-        }
-        var change = new TableEntity(Bucket(at), ChangeKey(at, name)) { ["Name"] = name };
-        await StorageErrors.GuardAsync(() => tables.Changes.UpsertEntityAsync(change, TableUpdateMode.Replace, ct));
+        var row = await StorageErrors.GuardAsync(() => tables.Components.GetEntityIfExistsAsync<TableEntity>(name, ComponentStore.HeadKey, IndexColumns, ct));
+        return row.HasValue ? ToIndexedHead(row.Value!) : null;
     }
 
-    public async Task<IndexEntry?> GetAsync(string name, CancellationToken ct = default)
-    {
-        await tables.EnsureCreatedAsync(ct);
-        var (pk, rk) = SummaryKeys(name);
-        var row = await StorageErrors.GuardAsync(() => tables.Summaries.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: ct));
-        return row.HasValue ? ToEntry(row.Value!) : null;
-    }
-
-    /// <summary>Every live summary: the one full read, when an instance builds its index.</summary>
+    /// <summary>Every live document's entry: the one full read, when an instance builds its index.</summary>
     public async Task<List<IndexEntry>> LoadAllAsync(CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
         var entries = new List<IndexEntry>();
         await StorageErrors.GuardAsync(async () =>
         {
-            var filter = TableClient.CreateQueryFilter($"Deleted eq {false}");
-            await foreach (var row in tables.Summaries.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
+            var filter = TableClient.CreateQueryFilter($"RowKey eq {ComponentStore.HeadKey} and Deleted eq {false}");
+            await foreach (var row in tables.Components.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: IndexColumns, cancellationToken: ct))
             {
-                if (ToEntry(row) is { } entry) entries.Add(entry);
+                if (ToIndexedHead(row).Entry is { } entry) entries.Add(entry);
             }
             return true;
         });
         return entries;
     }
 
-    /// <summary>Names changed in [<paramref name="from"/>, <paramref name="to"/>], with each change's key.</summary>
-    public async Task<List<(string Key, string Name)>> ChangesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    /// <summary>Changes announced in [<paramref name="from"/>, <paramref name="to"/>].</summary>
+    public async Task<List<ChangeRow>> ChangesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        var changes = new List<(string, string)>();
-        var fromKey = ChangeKey(from, string.Empty);
+        var changes = new List<ChangeRow>();
+        var fromKey = from.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
         for (var minute = Truncate(from); minute <= to; minute = minute.AddMinutes(1))
         {
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Bucket(minute)} and RowKey ge {fromKey}");
             await StorageErrors.GuardAsync(async () =>
             {
-                await foreach (var row in tables.Changes.QueryAsync<TableEntity>(filter, select: ["RowKey", "Name"], cancellationToken: ct))
+                await foreach (var row in tables.Changes.QueryAsync<TableEntity>(filter, select: ["RowKey", "Name", "Revision", "WriteId"], cancellationToken: ct))
                 {
-                    changes.Add((row.RowKey, row.GetString("Name") ?? string.Empty));
+                    var ticks = long.Parse(row.RowKey.AsSpan(0, 19), CultureInfo.InvariantCulture);
+                    changes.Add(new ChangeRow(row.RowKey, row.GetString("Name") ?? string.Empty, row.GetInt32("Revision") ?? 0,
+                        row.GetString("WriteId") ?? string.Empty, new DateTimeOffset(ticks, TimeSpan.Zero)));
                 }
                 return true;
             });
@@ -125,20 +112,22 @@ public sealed class IndexStore(CatalogTables tables)
         return changes;
     }
 
-    private static IndexEntry? ToEntry(TableEntity row)
+    private static IndexedHead ToIndexedHead(TableEntity row)
     {
-        if (row.GetBoolean("Deleted") == true || row.GetBinary("Data") is not { } data)
+        var live = row.GetBoolean("Deleted") != true && row.GetBoolean("Purging") != true;
+        IndexEntry? entry = null;
+        if (live && row.GetBinary(SummaryColumn) is { } data)
         {
-            return null;
+            using var input = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
+            entry = JsonSerializer.Deserialize<IndexEntry>(input, CatalogJson.Options);
         }
-        using var input = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
-        return JsonSerializer.Deserialize<IndexEntry>(input, CatalogJson.Options);
+        return new IndexedHead(row.PartitionKey, row.GetInt32("Revision") ?? 0, row.GetString("WriteId") ?? string.Empty, entry);
     }
 
     private static DateTimeOffset Truncate(DateTimeOffset t) => new(t.UtcDateTime.Ticks - t.UtcDateTime.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
     internal static string Bucket(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 
-    private static string ChangeKey(DateTimeOffset t, string name) =>
-        t.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "." + name;
+    private static string ChangeKey(DateTimeOffset t, string name, string writeId) =>
+        t.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "." + name + "." + writeId;
 }

@@ -91,8 +91,52 @@ public sealed class JobStore(CatalogTables tables)
         }
     }
 
-    /// <summary>Writes report lines in transactions of 100 (one partition each).</summary>
-    public async Task UpsertReportRowsAsync(string report, string runId, IEnumerable<(string Key, object Data)> rows, CancellationToken ct = default)
+    /// <summary>
+    /// Writes report lines of one run in transactions of 100 (one partition each). A run's lines are keyed
+    /// <c>{runId}.{key}</c>: readers see only the lines of the run that <c>last</c> names, so a run in
+    /// progress (or one that failed) is never mixed into the report.
+    /// </summary>
+    public Task WriteRunRowsAsync(string report, string runId, IEnumerable<(string Key, object Data)> rows, CancellationToken ct = default) =>
+        UpsertRowsAsync(report, runId, rows.Select(r => (RunKey(runId, r.Key), r.Data)), ct);
+
+    /// <summary>Writes lines of a report that grows across runs (one line per day, say), keyed by their own key.</summary>
+    public Task WriteSeriesRowsAsync(string report, string runId, IEnumerable<(string Key, object Data)> rows, CancellationToken ct = default) =>
+        UpsertRowsAsync(report, runId, rows, ct);
+
+    /// <summary>
+    /// The last completed run of <paramref name="job"/> and exactly the lines it wrote to <paramref name="report"/>.
+    /// </summary>
+    public async Task<(JobRun? Last, List<ReportRow> Items)> ReadLastRunReportAsync(string job, string report, CancellationToken ct = default)
+    {
+        var last = await GetLastAsync(job, ct);
+        if (last is null)
+        {
+            return (null, []);
+        }
+        var prefix = last.RunId + ".";
+        var rows = await ReadRowsAsync(TableClient.CreateQueryFilter($"PartitionKey eq {report} and RowKey gt {prefix} and RowKey lt {last.RunId + "/"}"), ct);
+        return (last, [.. rows.Select(r => r with { Key = r.Key[prefix.Length..] })]);
+    }
+
+    /// <summary>Every line of a report that grows across runs.</summary>
+    public Task<List<ReportRow>> ReadSeriesAsync(string report, CancellationToken ct = default) =>
+        ReadRowsAsync(TableClient.CreateQueryFilter($"PartitionKey eq {report}"), ct);
+
+    /// <summary>
+    /// After a run completed: removes the lines of every run but <paramref name="keep"/> (the new run, and the
+    /// previous one, which a reader that read <c>last</c> a moment before the switch may still be reading).
+    /// </summary>
+    public async Task DeleteRowsOfOtherRunsAsync(string report, IReadOnlyCollection<string> keep, CancellationToken ct = default)
+    {
+        var old = (await ReadSeriesAsync(report, ct)).Where(r => !keep.Contains(r.RunId)).ToList();
+        foreach (var batch in old.Chunk(100))
+        {
+            var actions = batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(report, r.Key), ETag.All)).ToList();
+            await StorageErrors.GuardAsync(() => tables.Reports.SubmitTransactionAsync(actions, ct));
+        }
+    }
+
+    private async Task UpsertRowsAsync(string report, string runId, IEnumerable<(string Key, object Data)> rows, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
         foreach (var batch in rows.Chunk(100))
@@ -106,25 +150,13 @@ public sealed class JobStore(CatalogTables tables)
         }
     }
 
-    /// <summary>Removes lines a finished run did not write again (findings that went away).</summary>
-    public async Task<int> DeleteRowsOfOtherRunsAsync(string report, string runId, CancellationToken ct = default)
-    {
-        var old = (await ReadReportAsync(report, ct)).Where(r => r.RunId != runId).ToList();
-        foreach (var batch in old.Chunk(100))
-        {
-            var actions = batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(report, r.Key), ETag.All)).ToList();
-            await StorageErrors.GuardAsync(() => tables.Reports.SubmitTransactionAsync(actions, ct));
-        }
-        return old.Count;
-    }
-
-    public async Task<List<ReportRow>> ReadReportAsync(string report, CancellationToken ct = default)
+    private async Task<List<ReportRow>> ReadRowsAsync(string filter, CancellationToken ct)
     {
         await tables.EnsureCreatedAsync(ct);
         var rows = new List<ReportRow>();
         await StorageErrors.GuardAsync(async () =>
         {
-            await foreach (var row in tables.Reports.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {report}"), cancellationToken: ct))
+            await foreach (var row in tables.Reports.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             {
                 rows.Add(new ReportRow(row.RowKey, row.GetString("RunId") ?? string.Empty,
                     JsonSerializer.Deserialize<JsonElement>(row.GetString("Data") ?? "null")));
@@ -133,6 +165,8 @@ public sealed class JobStore(CatalogTables tables)
         });
         return [.. rows.OrderBy(r => r.Key, StringComparer.Ordinal)];
     }
+
+    private static string RunKey(string runId, string key) => runId + "." + key;
 
     private async Task<JobRun?> ReadRunAsync(string job, string key, CancellationToken ct)
     {

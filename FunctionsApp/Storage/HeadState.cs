@@ -26,7 +26,11 @@ public sealed record HeadState(
 /// <summary>One entry of a document's history.</summary>
 public sealed record RevisionInfo(int Revision, DateTimeOffset UpdatedAt, string UpdatedBy);
 
-/// <summary>What a write needs besides the content: who, when, and the summary fields kept on the head.</summary>
+/// <summary>
+/// What a write needs besides the content: who, when, the summary fields kept on the head, and the search
+/// index entry of the revision, committed on the head in the same transaction (docs/adr/0006-write-path.md).
+/// <see cref="WriteId"/> is chosen before the commit, so the change announced ahead of it can name it.
+/// </summary>
 public sealed record RevisionWrite(
     string Name,
     int Revision,
@@ -36,7 +40,9 @@ public sealed record RevisionWrite(
     DateTimeOffset UpdatedAt,
     string UpdatedBy,
     string? Title,
-    string? Owner);
+    string? Owner,
+    Search.IndexEntry Entry,
+    string WriteId);
 
 public static class Etags
 {
