@@ -35,7 +35,7 @@ internal sealed record PageResult(HttpStatusCode Status, string Body, string Con
 /// <see cref="PageAuth"/> (the API's own); a page never writes — the editor saves through the API.
 /// </summary>
 internal sealed class WebPages(
-    PageAuth auth, PageRenderer renderer, Catalog.ComponentCatalog catalog, ComponentSearch search, ComponentGraph graph,
+    PageAuth auth, PageRenderer renderer, Catalog.ComponentCatalog catalog, ComponentSearch search, CatalogIndex index, ComponentGraph graph,
     MarkdownTemplate markdown, JobStore jobs, DevSignIn devSignIn, CatalogOptions options, TimeProvider clock)
 {
     public const int PageSize = 20;
@@ -86,12 +86,12 @@ internal sealed class WebPages(
         var report = await catalog.QualityAsync(name, ct);
         var revisions = await catalog.ListRevisionsAsync(name, ct);
         await search.EnsureCurrentAsync(ct);
-        var entry = search.Index.Get(name);
+        var entry = index.Get(name);
         var around = entry is null ? new GraphView([new GraphNode(name, document.Title, true)], []) : graph.Around(name, direction, depth);
         var dependents = entry is null ? [] : graph.Dependents(name, transitive: true);
         var sections = DocumentHtml.Sections(document);
         var staleBefore = clock.GetUtcNow().AddDays(-options.StaleAfterDays);
-        bool Exists(string reference) => search.Index.Get(IndexEntry.ReferenceName(reference)) is not null;
+        bool Exists(string reference) => index.Get(IndexEntry.ReferenceName(reference)) is not null;
 
         var view = new ComponentView(
             name, document.Title, document.Owner, (IReadOnlyList<string>?)document.Tags ?? [], document.Lifecycle?.ToString().ToLowerInvariant(), document.ReviewedAt,
@@ -151,7 +151,7 @@ internal sealed class WebPages(
         var team = new QueryParameters(req.Query).String("team", 63);
         await search.EnsureCurrentAsync(ct);
         var whole = graph.Whole();
-        var entries = search.Index.All();
+        var entries = index.All();
         var teams = entries.Select(e => e.Owner).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var owned = team is null ? null : entries.Where(e => e.Owner == team).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         var edges = whole.Edges.Where(e => owned is null || owned.Contains(e.From) || owned.Contains(e.To)).ToList();
@@ -160,7 +160,7 @@ internal sealed class WebPages(
         var cycles = whole.Cycles.Where(c => keep is null || c.Any(keep.Contains)).ToList();
         var hot = cycles.SelectMany(c => c).ToHashSet(StringComparer.Ordinal);
         var staleBefore = clock.GetUtcNow().AddDays(-options.StaleAfterDays);
-        var trend = (await jobs.ReadReportAsync("quality-trend", ct)).TakeLast(30)
+        var trend = (await jobs.ReadSeriesAsync("quality-trend", ct)).TakeLast(30)
             .Select(r => (r.Key, r.Data.TryGetProperty("overall", out var o) && o.TryGetProperty("average", out var a) && a.ValueKind == System.Text.Json.JsonValueKind.Number ? a.GetDouble() : 0))
             .ToList();
         var view = new GraphOverview(
