@@ -36,7 +36,7 @@ internal sealed record PageResult(HttpStatusCode Status, string Body, string Con
 /// </summary>
 internal sealed class WebPages(
     PageAuth auth, PageRenderer renderer, Catalog.ComponentCatalog catalog, ComponentSearch search, CatalogIndex index, ComponentGraph graph,
-    MarkdownTemplate markdown, JobStore jobs, DevSignIn devSignIn, CatalogOptions options, TimeProvider clock)
+    MarkdownTemplate markdown, JobStore jobs, DevSignIn devSignIn, AuthOptions authOptions, CatalogOptions options, TimeProvider clock)
 {
     public const int PageSize = 20;
     private const int FacetScanLimit = 5000;
@@ -230,8 +230,9 @@ internal sealed class WebPages(
         PageResult result;
         if (caller.Decision.Failure is { } failure)
         {
-            result = PageAuth.IsSignInNeeded(caller.Decision) && devSignIn.Enabled && !stateChanging
-                ? PageResult.Redirect("/signin?returnUrl=" + Uri.EscapeDataString(req.Url.PathAndQuery))
+            var back = Uri.EscapeDataString(req.Url.PathAndQuery);
+            result = PageAuth.IsSignInNeeded(caller.Decision) && !stateChanging && (devSignIn.Enabled || authOptions.TrustAppServiceAuthentication)
+                ? PageResult.Redirect(devSignIn.Enabled ? "/signin?returnUrl=" + back : "/.auth/login/aad?post_login_redirect_uri=" + back)
                 : await MessageAsync(caller, failure is ForbiddenException ? HttpStatusCode.Forbidden : HttpStatusCode.Unauthorized,
                     failure is ForbiddenException ? "Not allowed" : "Sign in needed", failure.Message, offerSignIn: failure is not ForbiddenException);
         }
