@@ -38,9 +38,10 @@ public sealed class WebBrowserTests
     [ClassCleanup]
     public static async Task StopAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await SharedDevHost.ReleaseAsync();
+        // Null when the class never started (a failed start must not hide behind a cleanup error).
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_host is not null) await SharedDevHost.ReleaseAsync();
     }
 
     [TestCleanup]
@@ -126,6 +127,7 @@ public sealed class WebBrowserTests
         await Expect(page.Locator(".result")).ToHaveCountAsync(2);
         StringAssert.Contains(page.Url, "tag=orders");
         StringAssert.Contains(page.Url, $"owner={team}");
+        await ScreenshotAsync(page, "search");
         var shared = page.Url;
         var other = await (await _browser.NewContextAsync(new() { BaseURL = _host.BaseAddress.ToString() })).NewPageAsync();
         _contexts.Add(other.Context);
@@ -143,7 +145,6 @@ public sealed class WebBrowserTests
         await page.Locator("#q").PressSequentiallyAsync("sender");
         await Expect(page.Locator(".result-title")).ToHaveTextAsync(["Email Sender"]);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("q=sender"));
-        await ScreenshotAsync(page, "search");
     }
 
     [TestMethod]

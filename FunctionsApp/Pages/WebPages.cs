@@ -165,7 +165,7 @@ internal sealed class WebPages(
             .ToList();
         var view = new GraphOverview(
             team, teams, GraphLayout.Lay(nodes, edges, null, hot), cycles,
-            [.. whole.Dangling.Where(d => keep is null || keep.Contains(d.From)).Select(d => new ReportRow(d.From, d.To))],
+            [.. whole.Dangling.Where(d => keep is null || keep.Contains(d.From)).DistinctBy(d => (d.From, d.To)).Select(d => new ReportRow(d.From, d.To))],
             [.. entries.Where(e => (owned is null || owned.Contains(e.Name)) && CatalogIndex.IsStale(e, staleBefore))
                 .Select(e => new ReportRow(e.Name, $"last reviewed {(e.ReviewedAt ?? e.UpdatedAt):yyyy-MM-dd}"))],
             trend);
