@@ -71,12 +71,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
         var info = new ProcessStartInfo("node") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
         args.ForEach(info.ArgumentList.Add);
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start node for Azurite.");
-        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) log?.Invoke("[azurite] " + e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) log?.Invoke("[azurite] " + e.Data); };
+        var instance = new AzuriteProcess(process, blob, queue, table);
+        process.OutputDataReceived += (_, e) => instance.Record(e.Data, log);
+        process.ErrorDataReceived += (_, e) => instance.Record(e.Data, log);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var instance = new AzuriteProcess(process, blob, queue, table);
         instance.Listening = instance.WaitUntilListeningAsync(ct);
         if (waitUntilListening)
         {
@@ -85,9 +85,28 @@ public sealed class AzuriteProcess : IAsyncDisposable
         return instance;
     }
 
+    /// <summary>The last lines Azurite printed, for the message when it does not start.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+    private void Record(string? line, Action<string>? log)
+    {
+        if (line is not { Length: > 0 })
+        {
+            return;
+        }
+        _output.Enqueue(line);
+        while (_output.Count > 20 && _output.TryDequeue(out _))
+        {
+        }
+        log?.Invoke("[azurite] " + line);
+    }
+
+    /// <summary>How long Azurite may take to listen: seconds normally, much longer on a loaded 2-core machine.</summary>
+    private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(120);
+
     private async Task WaitUntilListeningAsync(CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow + StartBound;
         foreach (var port in new[] { BlobPort, QueuePort, TablePort })
         {
             while (true)
@@ -105,6 +124,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
                 catch (SocketException) when (DateTime.UtcNow < deadline)
                 {
                     await Task.Delay(100, ct);
+                }
+                catch (SocketException e)
+                {
+                    throw new InvalidOperationException(
+                        $"Azurite did not listen on 127.0.0.1:{port} within {StartBound.TotalSeconds:0} s; its last output: {string.Join(" | ", _output)}", e);
                 }
             }
         }

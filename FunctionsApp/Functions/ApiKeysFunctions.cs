@@ -41,7 +41,6 @@ public sealed class ApiKeysFunctions(ApiKeyService apiKeys)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var items = await apiKeys.ListAsync(ct);
         return await req.JsonAsync(new { items });
     }
@@ -51,7 +50,6 @@ public sealed class ApiKeysFunctions(ApiKeyService apiKeys)
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Route + "/{id}")] HttpRequestData req,
         string id, FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         await apiKeys.RevokeAsync(id, ct);
         return req.Empty(HttpStatusCode.NoContent);
     }

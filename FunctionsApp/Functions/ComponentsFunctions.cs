@@ -32,7 +32,6 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var stored = await catalog.GetAsync(name, ct);
         return Conditions(req).IfNoneMatchMatches(stored.ETag)
             ? req.Empty(HttpStatusCode.NotModified, stored.ETag)
@@ -96,7 +95,6 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/revisions")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var items = await catalog.ListRevisionsAsync(name, ct);
         return await req.JsonAsync(new { items });
     }
@@ -106,7 +104,6 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/revisions/{revision:int}")] HttpRequestData req,
         string name, int revision, FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var stored = await catalog.GetRevisionAsync(name, revision, ct);
         return await DocumentResponses.WriteAsync(req, stored, markdown);
     }
@@ -116,7 +113,6 @@ public sealed class ComponentsFunctions(Catalog.ComponentCatalog catalog, Catalo
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/diff")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var p = new QueryParameters(req.Query);
         var to = p.IntOrNull("to", 1, int.MaxValue);
         var from = p.IntOrNull("from", 1, int.MaxValue);

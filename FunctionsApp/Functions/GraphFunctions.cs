@@ -14,7 +14,6 @@ public sealed class GraphFunctions(ComponentSearch search, ComponentGraph graph)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/graph")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var p = new QueryParameters(req.Query);
         var direction = p.OneOf("direction", "both", "out", "in", "both");
         var depth = p.Int("depth", 1, ComponentGraph.MaxDepth, 1);
@@ -34,7 +33,6 @@ public sealed class GraphFunctions(ComponentSearch search, ComponentGraph graph)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/dependents")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var transitive = new QueryParameters(req.Query).Bool("transitive") ?? false;
         await search.EnsureCurrentAsync(ct);
         return await req.JsonAsync(new { name, transitive, items = graph.Dependents(name, transitive) });
@@ -45,7 +43,6 @@ public sealed class GraphFunctions(ComponentSearch search, ComponentGraph graph)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/graph")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var format = new QueryParameters(req.Query).OneOf("format", "json", "json", "mermaid", "dot");
         await search.EnsureCurrentAsync(ct);
         var whole = graph.Whole();

@@ -19,7 +19,6 @@ public sealed class QualityFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components/{name}/quality")] HttpRequestData req,
         string name, FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var report = await catalog.QualityAsync(name, ct);
         return await req.JsonAsync(new { name, score = report.Score, findings = report.Findings });
     }
@@ -29,7 +28,6 @@ public sealed class QualityFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/validate")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var (document, findings) = await ReadForLintAsync(req, ct);
         var report = await quality.EvaluateAsync(document, findings, ct: ct);
         var name = Names.NameOf(document);

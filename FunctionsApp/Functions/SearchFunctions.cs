@@ -15,7 +15,6 @@ public sealed class SearchFunctions(ComponentSearch search)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var p = new QueryParameters(req.Query);
         var query = new SearchQuery
         {
@@ -37,7 +36,6 @@ public sealed class SearchFunctions(ComponentSearch search)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/facets")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        context.GetUser();
         var field = new QueryParameters(req.Query).OneOf("field", "owner", "owner", "tag", "library", "lifecycle");
         var values = await search.FacetAsync(field, ct);
         return await req.JsonAsync(new { field, values });

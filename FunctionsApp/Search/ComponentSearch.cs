@@ -106,6 +106,20 @@ public sealed partial class ComponentSearch(
         return index.All();
     }
 
+    /// <summary>One component's entry as this instance's index knows it (loaded on first use); null when absent.</summary>
+    public async Task<IndexEntry?> EntryAsync(string name, CancellationToken ct = default)
+    {
+        await EnsureCurrentAsync(ct);
+        return index.Get(name);
+    }
+
+    /// <summary>Every entry as this instance's index knows it (loaded on first use), for whole-catalog views.</summary>
+    public async Task<IReadOnlyList<IndexEntry>> AllAsync(CancellationToken ct = default)
+    {
+        await EnsureCurrentAsync(ct);
+        return index.All();
+    }
+
     /// <summary>Whether a component of that name is in the catalog, as this instance's index knows it.</summary>
     public async Task<Func<string, bool>> NameLookupAsync(CancellationToken ct = default)
     {
