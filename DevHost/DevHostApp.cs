@@ -74,6 +74,7 @@ internal sealed partial class DevHostApp
             var settings = LocalSettings.Load(root);
             var processEnvironment = WorkerEnvironment.CurrentProcess();
             var environment = WorkerEnvironment.Build(processEnvironment, settings, appDirectory, azurite.ConnectionString, options.Port);
+            state.MaxRequestBodyBytes = RequestGuard.ParseBodyLimit(WorkerEnvironment.Lookup(processEnvironment, environment)(RequestGuard.BodyLimitSetting));
             LogSettings(logger, settings.Source ?? "(no local settings file)",
                 string.Join(", ", WorkerEnvironment.StorageSettings.Select(s => $"{s}={(processEnvironment.ContainsKey(s) ? "from environment" : "Azurite")}")));
 

@@ -13,6 +13,9 @@ internal sealed class HostState
 
     public HostJson HostJson { get; set; } = HostJson.Default;
 
+    /// <summary>Largest request body, <c>FUNCTIONS_REQUEST_BODY_SIZE_LIMIT</c> of the worker's settings.</summary>
+    public long MaxRequestBodyBytes { get; set; } = Http.RequestGuard.DefaultMaxRequestBodyBytes;
+
     public FunctionRegistry? Registry { get; set; }
 
     public RouteTable? Routes { get; set; }

@@ -55,6 +55,11 @@ param rateLimitTrustedProxyHops int = 1
 @maxValue(16777216)
 param maxBodyBytes int = 524288
 
+@description('Largest request body in bytes, the /import body: the Functions host refuses larger bodies before the app runs (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, bytes; host default 104857600), and the app uses it as Catalog__MaxRequestBytes and Catalog__MaxImportBytes.')
+@minValue(1048576)
+@maxValue(104857600)
+param maxRequestBytes int = 67108864
+
 @description('Days after which a document not reviewed or updated is stale (Catalog__StaleAfterDays).')
 @minValue(1)
 @maxValue(3650)
@@ -114,6 +119,9 @@ var appSettings = {
   RateLimit__PermitsPerMinute: string(rateLimitPermitsPerMinute)
   RateLimit__TrustedProxyHops: string(rateLimitTrustedProxyHops)
   Catalog__MaxBodyBytes: string(maxBodyBytes)
+  Catalog__MaxRequestBytes: string(maxRequestBytes)
+  Catalog__MaxImportBytes: string(maxRequestBytes)
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: string(maxRequestBytes)
   Catalog__StaleAfterDays: string(staleAfterDays)
   Catalog__DeletedRetentionDays: string(deletedRetentionDays)
   Catalog__PagingKey: pagingKey

@@ -23,5 +23,6 @@ param useCosmosTable = bool(readEnvironmentVariable('USE_COSMOS_TABLE', 'false')
 param rateLimitPermitsPerMinute = 600
 param rateLimitTrustedProxyHops = 1
 param maxBodyBytes = 524288
+param maxRequestBytes = 67108864
 param staleAfterDays = 180
 param deletedRetentionDays = 30

@@ -86,8 +86,9 @@ internal static class HttpInvoker
                     }
                 }
             }
-            catch (JsonException)
+            catch (Exception exception) when (exception is JsonException or InvalidOperationException)
             {
+                // Not JSON, or a string that is not text (a lone surrogate escape): no body properties; the function answers.
             }
         }
 

@@ -17,6 +17,13 @@ internal sealed partial class PublicHttpHandler(HostState state, WorkerChannel c
 {
     public async Task HandleAsync(HttpContext context)
     {
+        if (RequestGuard.Check(context.Request, state.MaxRequestBodyBytes) is { } refusal)
+        {
+            await RequestGuard.WriteAsync(context.Response, refusal);
+            return;
+        }
+        RequestGuard.LimitBody(context, state.MaxRequestBodyBytes);
+
         var path = context.Request.Path;
         if (path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase))
         {
@@ -45,6 +52,12 @@ internal sealed partial class PublicHttpHandler(HostState state, WorkerChannel c
         try
         {
             body = await ReadBodyAsync(context);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await RequestGuard.WriteAsync(context.Response, new Refusal(exception.StatusCode, "Payload too large",
+                $"The body is larger than {state.MaxRequestBodyBytes} bytes ({RequestGuard.BodyLimitSetting})."));
+            return;
         }
         catch (BadHttpRequestException exception)
         {
@@ -88,14 +101,17 @@ internal sealed partial class PublicHttpHandler(HostState state, WorkerChannel c
             Stopwatch.GetElapsedTime(started).TotalMilliseconds, invocation.TraceContext.TraceParent);
     }
 
-    /// <summary>The whole body, within Kestrel's limit (raised to Core Tools' 100 MB); empty when there is none.</summary>
+    /// <summary>
+    /// The whole body, within <c>FUNCTIONS_REQUEST_BODY_SIZE_LIMIT</c> (set on the request by <see cref="RequestGuard"/>);
+    /// empty when there is none. The buffer grows with what arrives: a declared Content-Length reserves nothing.
+    /// </summary>
     private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
     {
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
             return ReadOnlyMemory<byte>.Empty;
         }
-        using var buffer = context.Request.ContentLength is { } length and <= int.MaxValue ? new MemoryStream((int)length) : new MemoryStream();
+        using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
         return buffer.TryGetBuffer(out var segment) ? segment.AsMemory() : buffer.ToArray();
     }

@@ -4,6 +4,7 @@ using ComponentCatalog.Auth;
 using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Tests.Support;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.IdentityModel.Tokens;
@@ -79,10 +80,53 @@ public sealed class JwtValidatorTests
     {
         var token = Tokens.DevToken(Tokens.Claims("dev", ["Catalog.Admin"], ["payments"]));
 
-        var user = await Validator("Development", metadata: false).ValidateAsync(token);
+        var user = await Validator("Development", metadata: false).ValidateAsync(token, fromLoopback: true);
 
         Assert.AreEqual(new CatalogRole?(CatalogRole.Admin), user?.Role);
         Assert.AreEqual("dev", user?.Id);
+    }
+
+    [TestMethod]
+    [DataRow("WEBSITE_INSTANCE_ID")]
+    [DataRow("WEBSITE_SITE_NAME")]
+    public async Task Validate_DevTokenInAzureNamedDevelopment_ReturnsNullAndWarns(string marker)
+    {
+        var validator = new JwtValidator(_tokens.Options, Tokens.Environment("Development"), null, new FakeLogger<JwtValidator>(_logs), azureMarker: marker);
+
+        var user = await validator.ValidateAsync(Tokens.DevToken(), fromLoopback: true);
+
+        Assert.IsNull(user);
+        Assert.IsFalse(validator.AcceptsDevTokens);
+        Assert.IsTrue(_logs.GetSnapshot().Any(r => r.Level == LogLevel.Warning && r.Message.Contains(marker, StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public void AzureHosting_Marker_FindsThePlatformsVariablesOnly()
+    {
+        static string? Marker(params (string Key, string Value)[] values) => AzureHosting.Marker(
+            new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(v => v.Key, v => (string?)v.Value)).Build());
+
+        Assert.AreEqual("WEBSITE_INSTANCE_ID", Marker(("WEBSITE_INSTANCE_ID", "abc123")));
+        Assert.IsNull(Marker(("WEBSITE_HOSTNAME", "localhost:7071"), ("CONTAINER_NAME", "build-7")));
+    }
+
+    [TestMethod]
+    public async Task Validate_SampleKeyTokenNotFromLoopback_ReturnsNull()
+    {
+        var validator = Validator("Development", metadata: false);
+
+        Assert.IsNotNull(await validator.ValidateAsync(Tokens.DevToken(), fromLoopback: true));
+        Assert.IsNull(await validator.ValidateAsync(Tokens.DevToken(), fromLoopback: false));
+    }
+
+    [TestMethod]
+    public async Task Validate_OwnDevKeyTokenNotFromLoopback_ReturnsUser()
+    {
+        const string ownKey = "a-developers-own-key-that-is-not-the-sample-0123";
+        var options = new AuthOptions { Issuer = Tokens.Issuer, Audience = Tokens.Audience, DevSigningKey = ownKey };
+        var validator = new JwtValidator(options, Tokens.Environment("Development"), null, new FakeLogger<JwtValidator>(_logs));
+
+        Assert.IsNotNull(await validator.ValidateAsync(Tokens.Hs256(Encoding.UTF8.GetBytes(ownKey)), fromLoopback: false));
     }
 
     [TestMethod]

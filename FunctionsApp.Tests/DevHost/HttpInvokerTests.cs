@@ -96,6 +96,17 @@ public sealed class HttpInvokerTests
     }
 
     [TestMethod]
+    [DataRow(new byte[] { 0x7B, 0x22, 0x6E, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D })]
+    [DataRow(new byte[] { 0x7B, 0x22, 0x6E, 0x22, 0x3A, 0x22, 0x5C, 0x75, 0x64, 0x38, 0x30, 0x30, 0x22, 0x7D })]
+    public void CreateInvocation_JsonBodyWithStringsThatAreNotText_InvocationWithoutBodyProperties(byte[] body)
+    {
+        var metadata = HttpInvoker.CreateInvocation(GetItem, Request("POST", "/api/items/1", contentType: "application/json"), new RouteValueDictionary(), body, "inv").TriggerMetadata;
+
+        Assert.IsFalse(metadata.ContainsKey("n"));
+        Assert.IsTrue(metadata.ContainsKey("Headers"));
+    }
+
+    [TestMethod]
     public void CreateTraceContext_ValidTraceParent_ContinuesTraceWithNewSpan()
     {
         var context = HttpInvoker.CreateTraceContext("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "vendor=1");

@@ -32,6 +32,7 @@ public sealed class PublicHttpHandlerTests
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;
+        context.Request.Host = new HostString("127.0.0.1", 7071);
         context.Request.Path = path;
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body ?? string.Empty));
         context.Response.Body = new MemoryStream();
@@ -39,6 +40,103 @@ public sealed class PublicHttpHandlerTests
     }
 
     private static string ResponseText(HttpContext context) => Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+
+    [TestMethod]
+    [DataRow("127.0.0.1:7071", true)]
+    [DataRow("localhost:7071", true)]
+    [DataRow("LOCALHOST", true)]
+    [DataRow("[::1]:7071", true)]
+    [DataRow("127.0.0.1", true)]
+    [DataRow("evil.example:7071", false)]
+    [DataRow("127.0.0.1.nip.io:7071", false)]
+    [DataRow("localhost.evil.example", false)]
+    [DataRow("10.0.0.5:7071", false)]
+    [DataRow("127.0.0.1:7071:80", false)]
+    [DataRow("", false)]
+    public void RequestGuard_Host_OnlyLoopbackNames(string host, bool allowed)
+    {
+        Assert.AreEqual(allowed, RequestGuard.IsLoopbackHost(new HostString(host)));
+    }
+
+    [TestMethod]
+    [DataRow("http://127.0.0.1:7071", true)]
+    [DataRow("https://127.0.0.1:7071", false)]
+    [DataRow("http://localhost:7071", false)]
+    [DataRow("http://127.0.0.1:7072", false)]
+    [DataRow("null", false)]
+    [DataRow("https://evil.example", false)]
+    public void RequestGuard_Origin_OnlyTheDevHostsOwn(string origin, bool allowed)
+    {
+        Assert.AreEqual(allowed, RequestGuard.IsOwnOrigin(origin, new HostString("127.0.0.1", 7071)));
+    }
+
+    [TestMethod]
+    [DataRow(null, RequestGuard.DefaultMaxRequestBodyBytes)]
+    [DataRow("67108864", 67108864L)]
+    [DataRow("-1", RequestGuard.DefaultMaxRequestBodyBytes)]
+    [DataRow("64MB", RequestGuard.DefaultMaxRequestBodyBytes)]
+    public void RequestGuard_BodyLimitSetting_BytesOrTheHostDefault(string? value, long expected)
+    {
+        Assert.AreEqual(expected, RequestGuard.ParseBodyLimit(value));
+    }
+
+    [TestMethod]
+    public async Task Handle_DeclaredBodyOverTheLimit_Returns413ProblemWithoutReadingIt()
+    {
+        var (handler, state) = Create();
+        state.MaxRequestBodyBytes = 1024;
+        var context = Request("POST", "/api/health");
+        var body = new CountingStream();
+        context.Request.Body = body;
+        context.Request.ContentLength = 1025;
+
+        await handler.HandleAsync(context);
+
+        Assert.AreEqual(StatusCodes.Status413PayloadTooLarge, context.Response.StatusCode);
+        Assert.AreEqual("application/problem+json", context.Response.ContentType);
+        Assert.AreEqual(0, body.Reads);
+    }
+
+    [TestMethod]
+    [DataRow("Host", "evil.example:7071")]
+    [DataRow("Origin", "https://evil.example")]
+    public async Task Handle_ForeignHostOrOrigin_Returns403ProblemBeforeTheAdminApi(string header, string value)
+    {
+        var (handler, _) = Create();
+        var context = Request("POST", "/admin/functions/sweep", """{"input":""}""");
+        context.Request.ContentType = "text/plain";
+        if (header == "Host") context.Request.Host = new HostString(value);
+        else context.Request.Headers.Origin = value;
+
+        await handler.HandleAsync(context);
+
+        Assert.AreEqual(StatusCodes.Status403Forbidden, context.Response.StatusCode);
+        Assert.AreEqual("application/problem+json", context.Response.ContentType);
+        StringAssert.Contains(ResponseText(context), "\"status\":403");
+    }
+
+    private sealed class CountingStream : MemoryStream
+    {
+        public int Reads { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Reads++;
+            return base.Read(buffer, offset, count);
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Reads++;
+            return base.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Reads++;
+            return base.ReadAsync(buffer, offset, count, cancellationToken);
+        }
+    }
 
     [TestMethod]
     public async Task AdminInvoke_TimerFunctionWithBody_Returns202()

@@ -15,6 +15,9 @@ public static class DevHostServer
 /// <summary>One dev host shared by the end-to-end test classes: started by the first, stopped after the last.</summary>
 public static class SharedDevHost
 {
+    /// <summary>The key that signs its continuation tokens, so a test can forge one with a valid MAC.</summary>
+    public const string PagingKey = "shared-dev-host-paging-key";
+
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static DevHostProcess? _server;
     private static int _users;
@@ -24,7 +27,7 @@ public static class SharedDevHost
         await Gate.WaitAsync();
         try
         {
-            _server ??= await DevHostServer.StartAsync();
+            _server ??= await DevHostProcess.StartAsync(DevHostServer.Configuration, new Dictionary<string, string> { ["Catalog__PagingKey"] = PagingKey });
             _users++;
             return _server;
         }

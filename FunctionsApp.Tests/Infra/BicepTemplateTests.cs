@@ -212,6 +212,21 @@ public sealed partial class BicepTemplateTests
     }
 
     [TestMethod]
+    public void Template_RequestBodyLimit_HostAndAppShareTheLargestBodyTheAppAccepts()
+    {
+        var settings = _template["variables"]!["appSettings"]!.AsObject();
+        var parameter = _template["parameters"]!["maxRequestBytes"]!;
+
+        Assert.AreEqual(new ComponentCatalog.Catalog.CatalogOptions().MaxImportBytes, (int)parameter["defaultValue"]!);
+        Assert.AreEqual(new ComponentCatalog.Auth.RequestLimitOptions().MaxRequestBytes, (long)parameter["defaultValue"]!);
+        Assert.AreEqual(67108864, (int)_parameters["maxRequestBytes"]!["value"]!);
+        foreach (var setting in new[] { "FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", "Catalog__MaxRequestBytes", "Catalog__MaxImportBytes" })
+        {
+            Assert.AreEqual("[string(parameters('maxRequestBytes'))]", (string?)settings[setting], setting);
+        }
+    }
+
+    [TestMethod]
     public void Template_AppSettings_AreASecureModuleParameter()
     {
         var module = ModuleDeployment("function-app");

@@ -17,9 +17,12 @@ public sealed class ClientAddressTests
     }
 
     [TestMethod]
-    public void From_NoTrustedProxy_TakesLeftmostForwardedEntry()
+    [DataRow("X-Forwarded-For", "203.0.113.7, 10.0.0.1")]
+    [DataRow("X-Forwarded-For", "198.51.100.9")]
+    [DataRow("X-Real-IP", "[2001:db8::1]:443")]
+    public void From_NoTrustedProxy_IgnoresWhatTheClientWrote(string header, string value)
     {
-        Assert.AreEqual("203.0.113.7", ClientAddress.From(Headers(("X-Forwarded-For", "203.0.113.7, 10.0.0.1")), 0));
+        Assert.AreEqual(ClientAddress.Unknown, ClientAddress.From(Headers((header, value)), 0));
     }
 
     [TestMethod]
@@ -43,9 +46,9 @@ public sealed class ClientAddressTests
     }
 
     [TestMethod]
-    public void From_NoForwardedFor_UsesXRealIp()
+    public void From_OneTrustedHopBracketedIPv6WithPort_Canonicalised()
     {
-        Assert.AreEqual("2001:db8::1", ClientAddress.From(Headers(("X-Real-IP", "[2001:db8::1]:443")), 0));
+        Assert.AreEqual("2001:db8::1", ClientAddress.From(Headers(("X-Forwarded-For", "[2001:db8::1]:443")), 1));
     }
 
     [TestMethod]
@@ -54,12 +57,12 @@ public sealed class ClientAddressTests
     [DataRow("1.2.3.4.5.6")]
     public void From_Garbage_Unknown(string value)
     {
-        Assert.AreEqual(ClientAddress.Unknown, ClientAddress.From(Headers(("X-Forwarded-For", value)), 0));
+        Assert.AreEqual(ClientAddress.Unknown, ClientAddress.From(Headers(("X-Forwarded-For", value)), 1));
     }
 
     [TestMethod]
     public void From_MappedIPv4_Canonicalised()
     {
-        Assert.AreEqual("192.0.2.1", ClientAddress.From(Headers(("X-Forwarded-For", "::ffff:192.0.2.1")), 0));
+        Assert.AreEqual("192.0.2.1", ClientAddress.From(Headers(("X-Forwarded-For", "::ffff:192.0.2.1")), 1));
     }
 }

@@ -13,10 +13,14 @@ namespace ComponentCatalog.Tests.Support;
 /// </summary>
 internal sealed class SecurityHarness : IDisposable
 {
-    public SecurityHarness(string environment = "Development", int permitsPerMinute = 600, int trustedProxyHops = 0, bool trustClientPrincipal = false)
+    /// <param name="clientOptions">Lets a test put policies (counters, faults) into the storage pipeline.</param>
+    public SecurityHarness(
+        string environment = "Development", int permitsPerMinute = 600, int trustedProxyHops = 0, bool trustClientPrincipal = false,
+        Azure.Data.Tables.TableClientOptions? clientOptions = null)
     {
         var storage = TestStorage.Options(TestStorage.NewPrefix());
-        Tables = new CatalogTables(TestStorage.ServiceClient(storage), storage);
+        var service = clientOptions is null ? TestStorage.ServiceClient(storage) : new Azure.Data.Tables.TableServiceClient(TestStorage.ConnectionString, clientOptions);
+        Tables = new CatalogTables(service, storage);
         Store = new ApiKeyStore(Tables);
         ApiKeys = new ApiKeyService(Store, Clock);
         Tokens.Options.TrustAppServiceAuthentication = trustClientPrincipal;
@@ -38,9 +42,14 @@ internal sealed class SecurityHarness : IDisposable
     public JwtValidator Jwt { get; }
     public RequestGate Gate { get; }
 
+    /// <summary>Request headers; <c>Host: 127.0.0.1:7071</c> (a local run) unless the test sends its own Host.</summary>
     public static HttpHeadersCollection Headers(params (string Name, string Value)[] headers)
     {
         var collection = new HttpHeadersCollection();
+        if (!headers.Any(h => h.Name.Equals("Host", StringComparison.OrdinalIgnoreCase)))
+        {
+            collection.TryAddWithoutValidation("Host", "127.0.0.1:7071");
+        }
         foreach (var group in headers.GroupBy(h => h.Name))
         {
             collection.TryAddWithoutValidation(group.Key, group.Select(h => h.Value));

@@ -73,6 +73,15 @@ public static class AccessPolicy
         ["RevokeApiKey"] = CatalogRole.Admin,
     };
 
+    /// <summary>
+    /// Functions only an interactive caller (a JWT or the platform's sign-in) may call: key management. An API key
+    /// that could mint keys would outlive its own revocation through the keys it made.
+    /// </summary>
+    public static IReadOnlySet<string> InteractiveOnly { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "CreateApiKey", "ListApiKeys", "RevokeApiKey",
+    };
+
     public static CatalogRole RequiredRole(string functionName) =>
         RequiredRoles.TryGetValue(functionName, out var role) ? role : CatalogRole.Admin;
 
@@ -100,11 +109,16 @@ public static class AccessPolicy
             return AuthDecision.Deny(new InvalidCredentialsException());
         }
 
-        return user.IsAtLeast(required)
-            ? AuthDecision.Allow(user)
-            : AuthDecision.Deny(
+        if (!user.IsAtLeast(required))
+        {
+            return AuthDecision.Deny(
                 new ForbiddenException($"This operation needs the role {RoleName(required)}; the caller has {RoleName(user.Role)}."),
                 user);
+        }
+
+        return user.ViaApiKey && InteractiveOnly.Contains(functionName)
+            ? AuthDecision.Deny(new ForbiddenException("API keys cannot manage API keys; sign in as an admin with a token."), user)
+            : AuthDecision.Allow(user);
     }
 
     public static string RoleName(CatalogRole role) => role switch

@@ -74,7 +74,10 @@ public sealed class ApiKeyService(ApiKeyStore store, TimeProvider clock)
             return null;
         }
 
-        return new CatalogUser($"apikey:{record.Id}", CatalogClaims.StrongestRole(record.Roles), record.Teams.ToHashSet(StringComparer.Ordinal));
+        return new CatalogUser($"apikey:{record.Id}", CatalogClaims.StrongestRole(record.Roles), record.Teams.ToHashSet(StringComparer.Ordinal))
+        {
+            ViaApiKey = true,
+        };
     }
 
     internal static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));

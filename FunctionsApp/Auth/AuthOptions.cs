@@ -19,7 +19,10 @@ public sealed class AuthOptions
     /// </summary>
     public string? MetadataAddress { get; set; }
 
-    /// <summary>HS256 key (its UTF-8 bytes) for dev tokens. Honoured only when the app runs in Development.</summary>
+    /// <summary>The dev key of local.settings.sample.json: public, so its tokens count only for requests to a loopback host.</summary>
+    public const string SampleDevSigningKey = "local-development-only-signing-key-not-a-secret-0123456789";
+
+    /// <summary>HS256 key (its UTF-8 bytes) for dev tokens. Honoured only in Development and never in Azure.</summary>
     [MinLength(32)]
     public string? DevSigningKey { get; set; }
 

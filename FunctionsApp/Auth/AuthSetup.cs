@@ -1,5 +1,6 @@
 using ComponentCatalog.Security;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -22,7 +23,8 @@ public static class AuthSetup
             sp.GetRequiredService<AuthOptions>(),
             sp.GetRequiredService<IHostEnvironment>(),
             JwtValidator.CreateMetadata(sp.GetRequiredService<AuthOptions>(), sp.GetRequiredService<IHostEnvironment>()),
-            sp.GetRequiredService<ILogger<JwtValidator>>()));
+            sp.GetRequiredService<ILogger<JwtValidator>>(),
+            AzureHosting.Marker(sp.GetRequiredService<IConfiguration>())));
         builder.Services.AddSingleton<Storage.ApiKeyStore>();
         builder.Services.AddSingleton<ApiKeyService>();
         builder.Services.AddSingleton<Authenticator>();

@@ -28,7 +28,7 @@ public sealed class Authenticator(JwtValidator jwt, ApiKeyService apiKeys)
 {
     public async Task<AuthResult> AuthenticateAsync(Credentials credentials, CancellationToken ct = default) => credentials.Kind switch
     {
-        CredentialKind.Bearer => AuthResult.For(await jwt.ValidateAsync(credentials.Value, ct)),
+        CredentialKind.Bearer => AuthResult.For(await jwt.ValidateAsync(credentials.Value, credentials.FromLoopback, ct)),
         CredentialKind.ApiKey => AuthResult.For(await apiKeys.AuthenticateAsync(credentials.Value, ct)),
         CredentialKind.ClientPrincipal => AuthResult.For(ClientPrincipal.Parse(credentials.Value)),
         _ => AuthResult.Anonymous,

@@ -16,6 +16,9 @@ public sealed record Credentials(CredentialKind Kind, string Value)
 {
     public static Credentials None { get; } = new(CredentialKind.None, string.Empty);
 
+    /// <summary>The request was addressed to a loopback host (<c>Host: 127.0.0.1|localhost|[::1]</c>): a local run.</summary>
+    public bool FromLoopback { get; init; }
+
     public override string ToString() => $"Credentials {{ Kind = {Kind} }}";
 }
 
@@ -45,7 +48,7 @@ public static class CredentialReader
 
         if (authorization is not null)
         {
-            return new Credentials(CredentialKind.Bearer, BearerToken(authorization));
+            return new Credentials(CredentialKind.Bearer, BearerToken(authorization)) { FromLoopback = IsLoopbackHost(headers) };
         }
 
         if (apiKey is not null)
@@ -62,6 +65,13 @@ public static class CredentialReader
 
         return Credentials.None;
     }
+
+    /// <summary>Whether the <c>Host</c> header names a loopback host (any port); false when it is missing or anything else.</summary>
+    public static bool IsLoopbackHost(HttpHeadersCollection headers) =>
+        headers.TryGetValues("Host", out var values)
+        && values.ToArray() is [var host]
+        && Uri.TryCreate($"http://{host}/", UriKind.Absolute, out var uri)
+        && uri.IsLoopback && uri.UserInfo.Length == 0 && uri.PathAndQuery == "/";
 
     private static string? Single(HttpHeadersCollection headers, string name, int maxLength)
     {

@@ -31,20 +31,30 @@ public sealed partial class JwtValidator
     private readonly SymmetricSecurityKey? _devKey;
     private readonly ILogger<JwtValidator> _logger;
 
+    private readonly bool _devKeyIsSample;
+
+    /// <param name="azureMarker">The name of an environment variable that only Azure sets (<see cref="AzureHosting"/>), when one
+    /// is set: dev tokens are then refused whatever the environment is called.</param>
     public JwtValidator(
         AuthOptions options,
         IHostEnvironment environment,
         BaseConfigurationManager? metadata,
-        ILogger<JwtValidator> logger)
+        ILogger<JwtValidator> logger,
+        string? azureMarker = null)
     {
         _options = options;
         _metadata = metadata;
         _logger = logger;
         if (!string.IsNullOrEmpty(options.DevSigningKey))
         {
-            if (environment.IsDevelopment())
+            if (azureMarker is not null)
+            {
+                LogDevKeyInAzure(logger, azureMarker);
+            }
+            else if (environment.IsDevelopment())
             {
                 _devKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.DevSigningKey)) { KeyId = "dev" };
+                _devKeyIsSample = options.DevSigningKey == AuthOptions.SampleDevSigningKey;
             }
             else
             {
@@ -53,13 +63,19 @@ public sealed partial class JwtValidator
         }
     }
 
-    /// <summary>Whether HS256 dev tokens are accepted (Development with a dev key).</summary>
+    /// <summary>Whether HS256 dev tokens are accepted (Development with a dev key, not in Azure).</summary>
     public bool AcceptsDevTokens => _devKey is not null;
 
-    /// <summary>The caller, or null when the token is not acceptable. The reason is logged, the token never.</summary>
-    public async Task<CatalogUser?> ValidateAsync(string token, CancellationToken ct = default)
+    /// <summary>The caller, or null when the token is not acceptable; dev tokens as for a request from elsewhere than loopback.</summary>
+    public Task<CatalogUser?> ValidateAsync(string token, CancellationToken ct = default) => ValidateAsync(token, fromLoopback: false, ct);
+
+    /// <summary>
+    /// The caller, or null when the token is not acceptable. The reason is logged, the token never. A dev token signed
+    /// with the public sample key (local.settings.sample.json) counts only for a request addressed to a loopback host.
+    /// </summary>
+    public async Task<CatalogUser?> ValidateAsync(string token, bool fromLoopback, CancellationToken ct = default)
     {
-        var result = await _handler.ValidateTokenAsync(token, Parameters());
+        var result = await _handler.ValidateTokenAsync(token, Parameters(acceptDevTokens: _devKey is not null && (fromLoopback || !_devKeyIsSample)));
         if (!result.IsValid)
         {
             LogRejected(_logger, result.Exception?.GetType().Name ?? "unknown");
@@ -75,7 +91,7 @@ public sealed partial class JwtValidator
     }
 
     /// <summary>Fresh per call: the handler flips refresh flags on the parameters when it re-reads metadata.</summary>
-    private TokenValidationParameters Parameters() => new()
+    private TokenValidationParameters Parameters(bool acceptDevTokens) => new()
     {
         ValidIssuer = _options.Issuer,
         ValidAudience = _options.Audience,
@@ -86,7 +102,7 @@ public sealed partial class JwtValidator
         RequireSignedTokens = true,
         RequireAudience = true,
         ClockSkew = TimeSpan.FromSeconds(Math.Clamp(_options.ClockSkewSeconds, 0, 30)),
-        ValidAlgorithms = _devKey is null ? AsymmetricAlgorithms : [.. AsymmetricAlgorithms, SecurityAlgorithms.HmacSha256],
+        ValidAlgorithms = acceptDevTokens ? [.. AsymmetricAlgorithms, SecurityAlgorithms.HmacSha256] : AsymmetricAlgorithms,
         TryAllIssuerSigningKeys = false,
         ConfigurationManager = _metadata,
         IssuerSigningKeyResolverUsingConfiguration = ResolveKeys,
@@ -103,7 +119,7 @@ public sealed partial class JwtValidator
     {
         if (securityToken is JsonWebToken { Alg: SecurityAlgorithms.HmacSha256 })
         {
-            return _devKey is null ? [] : [_devKey];
+            return _devKey is null || !parameters.ValidAlgorithms.Contains(SecurityAlgorithms.HmacSha256) ? [] : [_devKey];
         }
 
         if (string.IsNullOrEmpty(kid) || configuration is null)
@@ -135,6 +151,10 @@ public sealed partial class JwtValidator
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Bearer token rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning,
+        Message = "Auth__DevSigningKey is set but the app runs in Azure ({Marker} is set): dev tokens are refused")]
+    private static partial void LogDevKeyInAzure(ILogger logger, string marker);
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Warning,
         Message = "Auth__DevSigningKey is set but the environment is {Environment}, not Development: dev tokens are refused")]

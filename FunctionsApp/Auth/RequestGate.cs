@@ -36,27 +36,38 @@ public sealed class RequestGate(
         try
         {
             CheckContentLength(headers);
-            var result = AccessPolicy.IsAnonymous(functionName)
-                ? AuthResult.Anonymous
-                : await authenticator.AuthenticateAsync(
-                    BrowserSession.ForScriptedRequest(CredentialReader.Read(headers, authOptions.TrustAppServiceAuthentication), headers), ct);
-
-            var key = result.User is { } user ? "user:" + user.Id : "ip:" + ClientAddress.From(headers, rateOptions.TrustedProxyHops);
-            using var lease = limiter.AttemptAcquire(key);
-            if (!lease.IsAcquired)
+            var address = "ip:" + ClientAddress.From(headers, rateOptions.TrustedProxyHops);
+            AuthResult result;
+            if (AccessPolicy.IsAnonymous(functionName))
             {
-                return AuthDecision.Deny(
-                    new RateLimitedException(lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1)),
-                    result.User);
+                result = AuthResult.Anonymous;
+            }
+            else
+            {
+                // Cookie credentials (the website's) count only with the CSRF proof; see BrowserSession.
+                var credentials = BrowserSession.ForScriptedRequest(CredentialReader.Read(headers, authOptions.TrustAppServiceAuthentication), headers);
+                if (credentials.Kind == CredentialKind.ApiKey && limiter.GetStatistics(address) is { CurrentAvailablePermits: < 1 })
+                {
+                    // Refused keys count against the address; once it has nothing left, a key costs no storage read.
+                    using var refused = limiter.AttemptAcquire(address);
+                    return AuthDecision.Deny(RateLimited(refused));
+                }
+                result = await authenticator.AuthenticateAsync(credentials, ct);
             }
 
-            return AccessPolicy.Decide(functionName, result);
+            using var lease = limiter.AttemptAcquire(result.User is { } user ? "user:" + user.Id : address);
+            return lease.IsAcquired
+                ? AccessPolicy.Decide(functionName, result)
+                : AuthDecision.Deny(RateLimited(lease), result.User);
         }
         catch (CatalogException e) when (e is ValidationException or UnauthorizedException or PayloadTooLargeException)
         {
             return AuthDecision.Deny(e);
         }
     }
+
+    private static RateLimitedException RateLimited(RateLimitLease lease) =>
+        new(lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1));
 
     private void CheckContentLength(HttpHeadersCollection headers)
     {

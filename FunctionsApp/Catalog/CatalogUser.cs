@@ -12,6 +12,9 @@ public enum CatalogRole
 /// <summary>Who is calling: an id for <c>updatedBy</c> and logs, the strongest role, the teams it writes for.</summary>
 public sealed record CatalogUser(string Id, CatalogRole Role, IReadOnlySet<string> Teams)
 {
+    /// <summary>Signed in with an API key (a CI pusher), not interactively with a token or the platform's sign-in.</summary>
+    public bool ViaApiKey { get; init; }
+
     public bool IsAtLeast(CatalogRole role) => Role >= role;
 
     /// <summary>Writers change documents whose owner is one of their teams; admins change any.</summary>

@@ -163,6 +163,6 @@ public static partial class DocumentValidator
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,49}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9._-]{0,49}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();
 }

@@ -55,16 +55,12 @@ public sealed class QualityFunctions(
     /// <summary>A body to lint: field errors and Markdown problems become findings instead of a 400.</summary>
     private async Task<(ComponentDocument Document, IReadOnlyList<Finding> Findings)> ReadForLintAsync(HttpRequestData req, CancellationToken ct)
     {
-        switch (req.MediaType())
+        var source = await DocumentBodies.ReadSourceAsync(req, options.MaxBodyBytes, ct);
+        if (source.IsMarkdown)
         {
-            case "application/json":
-                var document = RequestBody.DeserializeStrict<ComponentDocument>(await req.ReadTextAsync(options.MaxBodyBytes, ct));
-                return (document, QualityRules.FromValidation(DocumentValidator.Validate(document)).ToList());
-            case MarkdownTemplate.MediaType or "text/x-markdown":
-                var parsed = markdown.Parse(await req.ReadTextAsync(options.MaxBodyBytes, ct));
-                return (parsed.Document, parsed.Findings.Concat(QualityRules.FromValidation(DocumentValidator.Validate(parsed.Document))).ToList());
-            default:
-                throw new UnsupportedMediaTypeException("Send application/json or text/markdown.");
+            return DocumentLint.Markdown(markdown, source.Text);
         }
+        var document = RequestBody.DeserializeStrict<ComponentDocument>(source.Text);
+        return (document, DocumentLint.Json(document));
     }
 }

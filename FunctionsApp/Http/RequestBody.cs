@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using ComponentCatalog.Errors;
 using Microsoft.Azure.Functions.Worker.Http;
 
@@ -48,15 +50,38 @@ public static partial class RequestBody
             throw new ValidationException("body", "The request body is empty.");
         }
 
-        try
+        return DecodeUtf8(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    /// <summary>
+    /// Strict UTF-8 to text, a leading byte order mark dropped. Not UTF-8 (a stray byte, an overlong form, a
+    /// surrogate, a sequence cut short) → 400 naming the byte offset of the first bad sequence.
+    /// </summary>
+    public static string DecodeUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (!Utf8.IsValid(bytes))
         {
-            var text = StrictUtf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-            return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
+            var offset = InvalidUtf8Offset(bytes);
+            throw new ValidationException("body", $"The request body is not valid UTF-8: the bytes at offset {offset} are not a UTF-8 sequence.");
         }
-        catch (DecoderFallbackException)
+
+        var text = StrictUtf8.GetString(bytes);
+        return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
+    }
+
+    /// <summary>The byte offset of the first sequence that is not UTF-8; -1 when there is none.</summary>
+    public static int InvalidUtf8Offset(ReadOnlySpan<byte> bytes)
+    {
+        var offset = 0;
+        while (offset < bytes.Length)
         {
-            throw new ValidationException("body", "The request body is not valid UTF-8.");
+            if (Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) != OperationStatus.Done)
+            {
+                return offset;
+            }
+            offset += consumed;
         }
+        return -1;
     }
 
     /// <summary>Deserialises a client JSON body with the strict rules (unknown fields, duplicates, depth).</summary>

@@ -285,6 +285,6 @@ internal static partial class FrontMatter
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:+/-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._:+/-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex PlainScalar();
 }

@@ -16,11 +16,14 @@ public sealed class ComponentQuality(ComponentSearch search, TimeProvider clock,
         ComponentDocument document, IEnumerable<Finding>? extra = null, IReadOnlySet<string>? alsoExisting = null, CancellationToken ct = default)
     {
         var exists = await search.NameLookupAsync(ct);
-        document = document.UpdatedAt is null ? document with { UpdatedAt = clock.GetUtcNow() } : document;
-        return QualityRules.Evaluate(
-            document,
-            name => alsoExisting?.Contains(name) == true || exists(name),
-            clock.GetUtcNow().AddDays(-options.StaleAfterDays),
-            extra);
+        return Evaluate(document, name => alsoExisting?.Contains(name) == true || exists(name), clock.GetUtcNow(), options.StaleAfterDays, extra);
+    }
+
+    /// <summary>The same rule without the catalog: the CLI's offline lint, with <paramref name="exists"/> over the linted files.</summary>
+    public static QualityReport Evaluate(
+        ComponentDocument document, Func<string, bool> exists, DateTimeOffset now, int staleAfterDays, IEnumerable<Finding>? extra = null)
+    {
+        document = document.UpdatedAt is null ? document with { UpdatedAt = now } : document;
+        return QualityRules.Evaluate(document, exists, now.AddDays(-staleAfterDays), extra);
     }
 }

@@ -8,16 +8,22 @@ public static class Sarif
 {
     public const string MediaType = "application/sarif+json";
 
-    public static JsonObject Log(string? artifactPath, IReadOnlyList<Finding> findings)
+    public static JsonObject Log(string? artifactPath, IReadOnlyList<Finding> findings) =>
+        Log(findings.Select(f => new SarifFinding(artifactPath, null, f)).ToList());
+
+    /// <summary>Findings of several files (the CLI's <c>lint --format sarif</c>), each with its line when known.</summary>
+    public static JsonObject Log(IReadOnlyList<SarifFinding> located)
     {
+        var findings = located.Select(l => l.Finding).ToList();
         var rules = new JsonArray(findings.Select(f => f.Rule).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(rule => (JsonNode)new JsonObject
             {
                 ["id"] = rule,
                 ["helpUri"] = $"https://github.com/component-catalog/docs/quality-rules.md#{rule}",
             }).ToArray());
-        var results = new JsonArray(findings.Select(f =>
+        var results = new JsonArray(located.Select(l =>
         {
+            var (artifactPath, line, f) = l;
             var result = new JsonObject
             {
                 ["ruleId"] = f.Rule,
@@ -27,10 +33,12 @@ public static class Sarif
             };
             if (artifactPath is not null)
             {
-                result["locations"] = new JsonArray(new JsonObject
+                var physical = new JsonObject { ["artifactLocation"] = new JsonObject { ["uri"] = artifactPath } };
+                if (line is { } startLine)
                 {
-                    ["physicalLocation"] = new JsonObject { ["artifactLocation"] = new JsonObject { ["uri"] = artifactPath } },
-                });
+                    physical["region"] = new JsonObject { ["startLine"] = startLine };
+                }
+                result["locations"] = new JsonArray(new JsonObject { ["physicalLocation"] = physical });
             }
             return (JsonNode)result;
         }).ToArray());
@@ -50,3 +58,6 @@ public static class Sarif
         };
     }
 }
+
+/// <summary>A finding in a file, at a 1-based line when known.</summary>
+public sealed record SarifFinding(string? ArtifactPath, int? Line, Finding Finding);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace ComponentCatalog.Search;
@@ -210,9 +211,62 @@ public sealed class ComponentGraph(CatalogIndex index)
     private static List<GraphEdge> Sorted(IEnumerable<GraphEdge> edges) =>
         edges.Distinct().OrderBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal).ThenBy(e => e.Kind, StringComparer.Ordinal).ToList();
 
-    private static string MermaidText(string text) =>
-        text.Replace("\"", "#quot;", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Replace("|", "#124;", StringComparison.Ordinal);
+    /// <summary>
+    /// Every character a renderer may take as the end of a line (Mermaid splits statements on them): CR, LF, VT, FF,
+    /// NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR. CR LF counts as one.
+    /// </summary>
+    public static readonly SearchValues<char> LineBreaks = SearchValues.Create("\r\n\u000B\u000C\u0085\u2028\u2029");
 
-    private static string DotId(string text) =>
-        "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// A label inside Mermaid's <c>"…"</c>: line breaks become one space each (no new statement can start), and the
+    /// characters that end or re-open the label or its edge text — <c>"</c>, <c>|</c>, <c>`</c>, <c>;</c>, <c>&lt;</c>,
+    /// <c>&gt;</c>, <c>#</c> — become Mermaid entity codes.
+    /// </summary>
+    public static string MermaidText(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (LineBreaks.Contains(c))
+            {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
+                builder.Append(' ');
+                continue;
+            }
+            var entity = c switch
+            {
+                '"' => "#quot;",
+                '|' => "#124;",
+                '`' => "#96;",
+                ';' => "#59;",
+                '<' => "#lt;",
+                '>' => "#gt;",
+                '#' => "#35;",
+                _ => null,
+            };
+            if (entity is null) builder.Append(c);
+            else builder.Append(entity);
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>A DOT quoted string: backslash and quote escaped, every line break the label escape <c>\n</c> (CR LF once).</summary>
+    public static string DotId(string text)
+    {
+        var builder = new StringBuilder(text.Length + 2).Append('"');
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (LineBreaks.Contains(c))
+            {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
+                builder.Append("\\n");
+                continue;
+            }
+            if (c is '\\' or '"') builder.Append('\\');
+            builder.Append(c);
+        }
+        return builder.Append('"').ToString();
+    }
 }

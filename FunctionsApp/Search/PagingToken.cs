@@ -31,12 +31,21 @@ public sealed class PagingToken(byte[] key)
             throw Invalid();
         }
 
+        // A valid MAC proves only that this deployment's key signed it: the content is still checked field by field.
         var fields = Encoding.UTF8.GetString(bytes).Split('\n');
-        if (fields.Length != 3 || fields[0] != Version)
+        if (fields.Length != 3 || fields[0] != Version || !Catalog.Names.IsValid(fields[2]))
         {
             throw Invalid();
         }
-        double? rank = fields[1].Length == 0 ? null : double.Parse(fields[1], CultureInfo.InvariantCulture);
+        double? rank = null;
+        if (fields[1].Length > 0)
+        {
+            if (!double.TryParse(fields[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) || !double.IsFinite(parsed))
+            {
+                throw Invalid();
+            }
+            rank = parsed;
+        }
         return new SearchCursor(rank, fields[2]);
     }
 

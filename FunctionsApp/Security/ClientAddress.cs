@@ -7,8 +7,9 @@ namespace ComponentCatalog.Security;
 /// The anonymous client's address for rate limiting. <see cref="HttpRequestData"/> carries no remote address, so
 /// it comes from <c>X-Forwarded-For</c>: behind <c>n</c> trusted proxies (each appends the address it saw), the
 /// entry <c>n</c> places from the right is the one a trusted proxy wrote — entries left of it are whatever the
-/// client sent. With no trusted proxy the leftmost entry, then <c>X-Real-IP</c>, is taken as the client says it;
-/// that lets a client choose its anonymous bucket (anonymous routes only), never another principal's.
+/// client sent. With no trusted proxy nothing in the request is trusted: <c>X-Forwarded-For</c> and
+/// <c>X-Real-IP</c> are ignored and every anonymous caller is <see cref="Unknown"/>, so a client cannot pick a fresh
+/// bucket per request (or drain someone else's) by writing the header.
 /// </summary>
 public static class ClientAddress
 {
@@ -16,22 +17,13 @@ public static class ClientAddress
 
     public static string From(HttpHeadersCollection headers, int trustedProxyHops)
     {
-        var forwarded = headers.TryGetValues("X-Forwarded-For", out var values)
-            ? values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray()
-            : [];
-
-        string? candidate;
-        if (trustedProxyHops > 0)
+        if (trustedProxyHops <= 0 || !headers.TryGetValues("X-Forwarded-For", out var values))
         {
-            candidate = forwarded.Length >= trustedProxyHops ? forwarded[^trustedProxyHops] : null;
-        }
-        else
-        {
-            candidate = forwarded.FirstOrDefault()
-                ?? (headers.TryGetValues("X-Real-IP", out var real) ? real.FirstOrDefault() : null);
+            return Unknown;
         }
 
-        return Normalize(candidate) ?? Unknown;
+        var forwarded = values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        return forwarded.Length >= trustedProxyHops ? Normalize(forwarded[^trustedProxyHops]) ?? Unknown : Unknown;
     }
 
     /// <summary>An IP address without port or brackets, in canonical form; null when it is not an address.</summary>

@@ -1,0 +1,3 @@
+using ComponentCatalog.Cli;
+
+return await CatalogCli.RunAsync(args, CliEnvironment.FromProcess());
