@@ -37,7 +37,7 @@ public static class BrowserSession
             return fromHeaders;
         }
         return cookies.TryGetValue(SessionCookie, out var token) && token.Length > 0 && CsrfProven(headers, cookies)
-            ? new Credentials(CredentialKind.Bearer, token)
+            ? new Credentials(CredentialKind.Bearer, token) { FromLoopback = CredentialReader.IsLoopbackHost(headers) }
             : Credentials.None;
     }
 
@@ -46,7 +46,7 @@ public static class BrowserSession
         fromHeaders.Kind != CredentialKind.None
             ? fromHeaders
             : Cookies(headers).TryGetValue(SessionCookie, out var token) && token.Length > 0
-                ? new Credentials(CredentialKind.Bearer, token)
+                ? new Credentials(CredentialKind.Bearer, token) { FromLoopback = CredentialReader.IsLoopbackHost(headers) }
                 : Credentials.None;
 
     /// <summary>The CSRF cookie's value, when the browser sent one.</summary>
