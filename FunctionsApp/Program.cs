@@ -1,8 +1,10 @@
 using ComponentCatalog.Auth;
 using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
+using ComponentCatalog.Events;
 using ComponentCatalog.Http;
 using ComponentCatalog.Maintenance;
+using ComponentCatalog.Mcp;
 using ComponentCatalog.Markdown;
 using ComponentCatalog.Pages;
 using ComponentCatalog.Security;
@@ -17,8 +19,10 @@ builder.AddCatalogStorage();
 builder.AddComponentCatalog();
 builder.AddMarkdown();
 builder.AddMaintenance();
+builder.AddChangeEvents();
 builder.AddCatalogAuth();
 builder.AddCatalogWeb();
+builder.AddCatalogMcp();
 
 builder.UseMiddleware<RequestLoggingMiddleware>();
 builder.UseMiddleware<CorrelationMiddleware>();

@@ -23,6 +23,8 @@ param tableNames string[] = [
   'Jobs'
   'Reports'
   'ApiKeys'
+  'Subscriptions'
+  'Deliveries'
 ]
 
 @description('Keep the catalog\'s tables in Cosmos DB for Table (serverless) instead of the storage account.')
@@ -77,7 +79,11 @@ param maintenanceSchedules object = {
   Purge: '0 30 3 * * *'
   QualitySnapshot: '0 0 4 * * *'
   ReconcileIndex: '0 */30 * * * *'
+  DeliverEvents: '*/2 * * * * *'
 }
+
+@description('Create an Event Grid topic the catalog can publish change events to (a subscription of kind eventgrid; docs/events.md).')
+param createEventGridTopic bool = false
 
 @description('Key that signs continuation tokens (Catalog__PagingKey), the same on every instance. Default: a new random value per deployment, so tokens issued before a deployment stop working after it.')
 @secure()
@@ -171,6 +177,16 @@ module cosmos 'modules/cosmos-table.bicep' = if (useCosmosTable) {
   }
 }
 
+module eventGridTopic 'modules/eventgrid-topic.bicep' = if (createEventGridTopic) {
+  name: 'eventgrid-topic'
+  params: {
+    name: 'evgt-catalog-${resourceToken}'
+    location: location
+    tags: allTags
+    principalId: identity.properties.principalId
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   params: {
@@ -196,6 +212,9 @@ module functionApp 'modules/function-app.bicep' = {
 
 @description('Base URL of the API.')
 output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
+
+@description('Endpoint of the change-events topic (empty unless createEventGridTopic).')
+output eventGridTopicEndpoint string = createEventGridTopic ? eventGridTopic!.outputs.endpoint : ''
 
 @description('Name of the Function App.')
 output functionAppName string = functionApp.outputs.name

@@ -17,6 +17,8 @@ param tableNames = [
   'Jobs'
   'Reports'
   'ApiKeys'
+  'Subscriptions'
+  'Deliveries'
 ]
 param useCosmosTable = bool(readEnvironmentVariable('USE_COSMOS_TABLE', 'false'))
 

@@ -77,6 +77,19 @@ public sealed class AccessPolicyTests
     }
 
     [TestMethod]
+    [DataRow("CreateApiKey")]
+    [DataRow("ListApiKeys")]
+    [DataRow("RevokeApiKey")]
+    public void Decide_AdminApiKeyOnKeyManagement_Returns403ButATokenAdminIsAllowed(string function)
+    {
+        var key = new CatalogUser("apikey:0123", CatalogRole.Admin, new HashSet<string>()) { ViaApiKey = true };
+
+        Assert.AreEqual(HttpStatusCode.Forbidden, Status(AccessPolicy.Decide(function, AuthResult.For(key))));
+        Assert.AreEqual(HttpStatusCode.OK, Status(AccessPolicy.Decide(function, AuthResult.For(As(CatalogRole.Admin)))));
+        Assert.AreEqual(HttpStatusCode.OK, Status(AccessPolicy.Decide("DeleteComponent", AuthResult.For(key))));
+    }
+
+    [TestMethod]
     public void Decide_RejectedCredentials_Returns401InvalidToken()
     {
         var decision = AccessPolicy.Decide("GetComponent", AuthResult.Rejected);

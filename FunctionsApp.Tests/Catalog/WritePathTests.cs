@@ -54,7 +54,7 @@ public sealed class WritePathTests
         _sut = TestStorage.CreateCatalog();
         var markdown = new MarkdownTemplate();
         _components = new ComponentsFunctions(_sut.Catalog, _sut.Options, markdown);
-        _quality = new QualityFunctions(_sut.Catalog, _sut.Quality, new ComponentImport(_sut.Catalog, _sut.Projection, markdown, _sut.Options), markdown, _sut.Options);
+        _quality = new QualityFunctions(_sut.Catalog, new ComponentCatalog.Quality.DocumentLint(markdown, _sut.Quality), new ComponentImport(_sut.Catalog, _sut.Projection, markdown, _sut.Options), _sut.Options);
     }
 
     [TestMethod]

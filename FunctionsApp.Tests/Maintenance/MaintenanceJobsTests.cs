@@ -226,7 +226,7 @@ public sealed class MaintenanceJobsTests
         await CreateAsync("Old");
         _sut.Clock.Advance(TimeSpan.FromDays(_sut.Options.StaleAfterDays + 1));
         await Jobs().RunStaleSweepAsync();
-        var functions = new ReportsFunctions(_jobStore);
+        var functions = new ReportsFunctions(new CatalogReports(_jobStore));
         var context = FakeContext.As(Users.Reader);
         var req = new FakeRequest(context, "GET", "/api/reports/stale");
 

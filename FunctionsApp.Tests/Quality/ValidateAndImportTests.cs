@@ -21,7 +21,7 @@ public sealed class ValidateAndImportTests
     {
         _sut = TestStorage.CreateCatalog();
         var markdown = new MarkdownTemplate();
-        _functions = new QualityFunctions(_sut.Catalog, _sut.Quality, new ComponentImport(_sut.Catalog, _sut.Projection, markdown, _sut.Options), markdown, _sut.Options);
+        _functions = new QualityFunctions(_sut.Catalog, new ComponentCatalog.Quality.DocumentLint(markdown, _sut.Quality), new ComponentImport(_sut.Catalog, _sut.Projection, markdown, _sut.Options), _sut.Options);
     }
 
     private static string Markdown(string title, string owner, string description = "Keeps the books for every payment the shop takes, refunds included.", string extra = "") => $"""

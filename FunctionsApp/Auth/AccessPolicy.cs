@@ -29,6 +29,7 @@ public static class AccessPolicy
         ["Ping"] = CatalogRole.None,
         ["GetTemplate"] = CatalogRole.None,
         ["GetOpenApi"] = CatalogRole.None,
+        ["GetProtectedResourceMetadata"] = CatalogRole.None,
 
         ["ListComponents"] = CatalogRole.Reader,
         ["GetFacets"] = CatalogRole.Reader,
@@ -44,6 +45,9 @@ public static class AccessPolicy
         ["GetQualityTrendReport"] = CatalogRole.Reader,
         ["GetQuality"] = CatalogRole.Reader,
         ["ValidateDocument"] = CatalogRole.Reader,
+        ["Mcp"] = CatalogRole.Reader,
+        ["McpGetStream"] = CatalogRole.Reader,
+        ["ListChanges"] = CatalogRole.Reader,
 
         ["CreateComponent"] = CatalogRole.Writer,
         ["PutComponent"] = CatalogRole.Writer,
@@ -67,6 +71,13 @@ public static class AccessPolicy
         ["SignIn"] = CatalogRole.None,
         ["SignOut"] = CatalogRole.None,
         ["SiteAsset"] = CatalogRole.None,
+        // Writers manage subscriptions to their teams' components only (EventSubscriptions); admins all.
+        ["CreateSubscription"] = CatalogRole.Writer,
+        ["ListSubscriptions"] = CatalogRole.Writer,
+        ["GetSubscription"] = CatalogRole.Writer,
+        ["DeleteSubscription"] = CatalogRole.Writer,
+        ["ListDeliveries"] = CatalogRole.Writer,
+        ["RedeliverEvent"] = CatalogRole.Writer,
 
         ["CreateApiKey"] = CatalogRole.Admin,
         ["ListApiKeys"] = CatalogRole.Admin,

@@ -29,6 +29,7 @@ public static class CatalogSetup
         builder.Services.AddSingleton<ComponentGraph>();
         builder.Services.AddSingleton<Quality.ComponentQuality>();
         builder.Services.AddSingleton<ComponentImport>();
+        builder.Services.AddSingleton<Quality.DocumentLint>();
         builder.Services.AddSingleton(sp => new PagingToken(PagingKey(
             sp.GetRequiredService<CatalogOptions>(), sp.GetRequiredService<Storage.CatalogStorageOptions>())));
         return builder;

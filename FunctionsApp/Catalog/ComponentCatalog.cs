@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ComponentCatalog.Errors;
+using ComponentCatalog.Events;
 using ComponentCatalog.Model;
 using ComponentCatalog.Storage;
 using ComponentCatalog.Quality;
@@ -241,8 +242,11 @@ public sealed class ComponentCatalog(
             throw new PreconditionFailedException($"Component '{name}' is at {head.ETag}; your If-Match is stale.");
         }
         var writeId = NewWriteId();
+        var now = clock.GetUtcNow();
+        var tags = (await ReadAsync(name, head.Revision, ct)).Document.Tags ?? EquatableList<string>.Empty;
+        var change = ChangeEvent.ForState(writeId, ChangeTypes.Deleted, now, name, head.Revision, head.Owner, tags, user.Id, null);
         await projection.AnnounceAsync([new ChangeIntent(name, head.Revision, writeId)], ct);
-        await store.SetDeletedAsync(head, deleted: true, clock.GetUtcNow(), writeId, ct);
+        await store.SetDeletedAsync(head, deleted: true, now, writeId, ct, change: change);
         cache.Remove(CacheKey(name));
         projection.Committed(name, null);
     }
@@ -263,8 +267,10 @@ public sealed class ComponentCatalog(
             // Scored again: the catalog around it may have changed while it was deleted.
             var entry = await projection.ProjectAsync(stored.Document, ct: ct);
             var writeId = NewWriteId();
+            var now = clock.GetUtcNow();
+            var change = ChangeEvent.ForState(writeId, ChangeTypes.Restored, now, name, head.Revision, stored.Document.Owner, entry.Tags, user.Id, entry.Score);
             await projection.AnnounceAsync([new ChangeIntent(name, head.Revision, writeId)], ct);
-            await store.SetDeletedAsync(head, deleted: false, clock.GetUtcNow(), writeId, ct, entry);
+            await store.SetDeletedAsync(head, deleted: false, now, writeId, ct, entry, change);
             projection.Committed(name, entry);
         }
         Remember(stored);
@@ -290,9 +296,15 @@ public sealed class ComponentCatalog(
             UpdatedBy = user.Id,
         };
         var entry = await projection.ProjectAsync(stored, findings, alsoExisting, ct);
+        var writeId = NewWriteId();
+        var live = previous is { Deleted: false } ? previous : null;
+        var before = Content(name, live is null ? new ComponentDocument() : (await ReadAsync(name, live.Revision, ct)).Document).Content;
+        var change = ChangeEvent.ForRevision(
+            writeId, now, name, revision, created: live is null, stored.Owner, live?.Owner,
+            entry.Tags, Markdown.SectionDiff.Compare(before, content).Select(c => new ChangedSection(c.Section, c.Change)), user.Id, entry.Score);
         var write = new RevisionWrite(
             name, revision, JsonSerializer.SerializeToUtf8Bytes(stored, CatalogJson.Options), hash,
-            stored.CreatedAt.Value, now, user.Id, stored.Title, stored.Owner, entry, NewWriteId());
+            stored.CreatedAt.Value, now, user.Id, stored.Title, stored.Owner, entry, writeId, change);
         return new PendingWrite(write, previous, stored);
     }
 

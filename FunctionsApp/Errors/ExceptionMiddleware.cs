@@ -27,7 +27,7 @@ internal sealed partial class ExceptionMiddleware(ILogger<ExceptionMiddleware> l
             }
 
             var cause = Unwrap(exception);
-            var problem = ProblemMapper.Map(cause);
+            var problem = Mcp.ProtectedResource.WithResourceMetadata(ProblemMapper.Map(cause), context.FunctionDefinition.Name, request.Url);
             var traceId = context.TraceContext.TraceParent is { Length: > 0 } tp ? tp : context.InvocationId;
             if ((int)problem.Status >= 500)
             {

@@ -12,7 +12,7 @@ namespace ComponentCatalog.Functions;
 
 /// <summary>Quality scores, linting without storing, and docs-as-code import.</summary>
 public sealed class QualityFunctions(
-    Catalog.ComponentCatalog catalog, ComponentQuality quality, ComponentImport import, MarkdownTemplate markdown, CatalogOptions options)
+    Catalog.ComponentCatalog catalog, DocumentLint lint, ComponentImport import, CatalogOptions options)
 {
     [Function("GetQuality")]
     public async Task<HttpResponseData> Get(
@@ -28,9 +28,7 @@ public sealed class QualityFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/validate")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        var (document, findings) = await ReadForLintAsync(req, ct);
-        var report = await quality.EvaluateAsync(document, findings, ct: ct);
-        var name = Names.NameOf(document);
+        var (name, report) = await LintAsync(req, ct);
         var accept = req.Headers.TryGetValues("Accept", out var values) ? string.Join(",", values) : string.Empty;
         return accept.Contains(Sarif.MediaType, StringComparison.OrdinalIgnoreCase)
             ? await req.TextAsync(Sarif.Log(req.Query["path"], report.Findings).ToJsonString(), Sarif.MediaType + "; charset=utf-8")
@@ -52,15 +50,12 @@ public sealed class QualityFunctions(
         return await req.JsonAsync(new { dryRun = request.DryRun, results });
     }
 
-    /// <summary>A body to lint: field errors and Markdown problems become findings instead of a 400.</summary>
-    private async Task<(ComponentDocument Document, IReadOnlyList<Finding> Findings)> ReadForLintAsync(HttpRequestData req, CancellationToken ct)
+    /// <summary>A body to lint, JSON or Markdown, read as every document body is (strict UTF-8, size limit).</summary>
+    private async Task<LintResult> LintAsync(HttpRequestData req, CancellationToken ct)
     {
         var source = await DocumentBodies.ReadSourceAsync(req, options.MaxBodyBytes, ct);
-        if (source.IsMarkdown)
-        {
-            return DocumentLint.Markdown(markdown, source.Text);
-        }
-        var document = RequestBody.DeserializeStrict<ComponentDocument>(source.Text);
-        return (document, DocumentLint.Json(document));
+        return source.IsMarkdown
+            ? await lint.MarkdownAsync(source.Text, ct)
+            : await lint.JsonAsync(RequestBody.DeserializeStrict<ComponentDocument>(source.Text), ct);
     }
 }

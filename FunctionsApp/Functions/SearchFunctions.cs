@@ -15,19 +15,8 @@ public sealed class SearchFunctions(ComponentSearch search)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/components")] HttpRequestData req,
         FunctionContext context, CancellationToken ct)
     {
-        var p = new QueryParameters(req.Query);
-        var query = new SearchQuery
-        {
-            Q = p.String("q", 500),
-            Owner = p.String("owner", 63),
-            Tags = p.Strings("tag"),
-            Library = p.String("library"),
-            DependsOn = p.String("dependsOn", 63),
-            Lifecycle = p.Enum<Lifecycle>("lifecycle"),
-            MinScore = p.IntOrNull("minScore", 0, 100),
-            Stale = p.Bool("stale"),
-        };
-        var (items, token) = await search.SearchAsync(query, p.String("continuationToken", 1024), p.Int("limit", 1, 200, 50), ct);
+        var (query, continuationToken, limit) = SearchQuery.Read(new QueryParameters(req.Query));
+        var (items, token) = await search.SearchAsync(query, continuationToken, limit, ct);
         return await req.JsonAsync(new { items = items.Select(ComponentSummary.From), continuationToken = token });
     }
 

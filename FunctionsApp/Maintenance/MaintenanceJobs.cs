@@ -63,7 +63,7 @@ public sealed partial class MaintenanceJobs(
         var purged = 0;
         foreach (var head in heads)
         {
-            if (head.DeletedAt is { } at && at < cutoff && await documents.PurgeAsync(head, ct))
+            if (head.DeletedAt is { } at && at < cutoff && await documents.PurgeAsync(head, ct, marked => LogPurgeAsync(marked, ct)))
             {
                 search.Apply(head.Name, null);
                 purged++;
@@ -71,6 +71,17 @@ public sealed partial class MaintenanceJobs(
         }
         return step(heads.Count, heads.LastOrDefault()?.Name, new() { ["deleted"] = heads.Count, ["purged"] = purged });
     }, report: null, ct);
+
+    /// <summary>
+    /// The purge's change event, logged in the change log itself once the head is marked (the document's partition,
+    /// where other events commit, is about to go). Its id is stable, so a rerun after a crash repeats it, never changes it.
+    /// </summary>
+    private Task LogPurgeAsync(HeadState marked, CancellationToken ct)
+    {
+        var change = Events.ChangeEvent.ForState(
+            marked.WriteId + "-purged", Events.ChangeTypes.Purged, clock.GetUtcNow(), marked.Name, marked.Revision, marked.Owner, [], null, null);
+        return search.AnnounceAsync([new ChangeIntent(marked.Name, marked.Revision, marked.WriteId + "-purged", change.ToStored())], ct);
+    }
 
     /// <summary>Today's scores per document and per owner → report <c>quality-trend</c> (one line a day).</summary>
     public Task<JobOutcome> RunQualitySnapshotAsync(CancellationToken ct = default) => RunAsync(QualitySnapshot, async (run, step) =>

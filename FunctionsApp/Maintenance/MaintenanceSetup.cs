@@ -14,6 +14,7 @@ public static class MaintenanceSetup
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<MaintenanceOptions>>().Value);
         builder.Services.AddSingleton<MaintenanceJobs>();
+        builder.Services.AddSingleton<CatalogReports>();
         return builder;
     }
 }

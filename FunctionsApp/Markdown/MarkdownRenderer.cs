@@ -10,14 +10,22 @@ namespace ComponentCatalog.Markdown;
 /// </summary>
 internal static class MarkdownRenderer
 {
-    public static string Render(ComponentDocument d)
+    /// <param name="onlyHeading">Render just this section (a template heading or an extra section's), without front matter.</param>
+    public static string Render(ComponentDocument d, string? onlyHeading = null)
     {
         var output = new StringBuilder(4096);
-        FrontMatter.Write(output, d);
+        if (onlyHeading is null)
+        {
+            FrontMatter.Write(output, d);
+        }
 
         var first = true;
         void Section(string heading, string body)
         {
+            if (onlyHeading is not null && !string.Equals(heading, onlyHeading, StringComparison.Ordinal))
+            {
+                return;
+            }
             if (!first)
             {
                 output.Append('\n');

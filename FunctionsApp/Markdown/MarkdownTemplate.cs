@@ -20,6 +20,28 @@ public sealed class MarkdownTemplate
     /// <summary>The document in the template's format. Server-set fields (revision, timestamps) are left out.</summary>
     public string Render(ComponentDocument document) => MarkdownRenderer.Render(document);
 
+    /// <summary>
+    /// One section of the document as the whole render would show it: <paramref name="section"/> names a template
+    /// section (heading, JSON field or alias; case and punctuation ignored) or an extra section. Null when the
+    /// document has no such section; the heading and JSON field of what was found.
+    /// </summary>
+    public (string Heading, string? Field, string Markdown)? RenderSection(ComponentDocument document, string section)
+    {
+        var key = TemplateSections.Key(section);
+        var known = TemplateSections.Find(section) ?? TemplateSections.All.FirstOrDefault(s => TemplateSections.Key(s.Field) == key);
+        if (known is not null)
+        {
+            return (known.Heading, known.Field, MarkdownRenderer.Render(document, known.Heading));
+        }
+        return document.ExtraSections?.FirstOrDefault(e => TemplateSections.Key(e.Heading) == key) is { } extra
+            ? (extra.Heading, null, MarkdownRenderer.Render(document, extra.Heading))
+            : null;
+    }
+
+    /// <summary>The headings a document has, in order: the template's, then its extra sections.</summary>
+    public static IReadOnlyList<string> Headings(ComponentDocument document) =>
+        [.. TemplateSections.All.Select(s => s.Heading), .. (document.ExtraSections ?? EquatableList<ExtraSection>.Empty).Select(e => e.Heading)];
+
     /// <summary>The document in <paramref name="markdown"/>, and what was noticed (placeholders, duplicates, errors).</summary>
     public MarkdownParseResult Parse(string markdown) => _parser.Parse(markdown);
 

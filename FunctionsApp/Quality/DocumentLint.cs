@@ -4,12 +4,16 @@ using ComponentCatalog.Model;
 
 namespace ComponentCatalog.Quality;
 
+/// <summary>The result of linting a body that is not stored: the name it would get and its quality report.</summary>
+public sealed record LintResult(string? Name, QualityReport Report);
+
 /// <summary>
-/// The catalog-free half of linting, shared by <c>POST /api/validate</c> and the CLI's offline <c>catalog lint</c>:
-/// the parser's findings and the field errors as findings. <see cref="QualityRules.Evaluate"/> then adds the
-/// rules that need to know which names exist (the catalog's index online, the linted files offline).
+/// Lints a document without storing it: field errors and Markdown problems become findings instead of a 400,
+/// then the one scoring rule (<see cref="ComponentQuality"/>) scores it. Online for <c>POST /api/validate</c> and
+/// the MCP <c>validate_document</c> tool; the static half is the CLI's offline <c>catalog lint</c>, which resolves
+/// names against the linted files instead of the catalog.
 /// </summary>
-public static class DocumentLint
+public sealed class DocumentLint(MarkdownTemplate markdown, ComponentQuality quality)
 {
     /// <summary>A Markdown body: the document and what the parser and the field checks noticed.</summary>
     public static (ComponentDocument Document, IReadOnlyList<Finding> Findings) Markdown(MarkdownTemplate markdown, string text)
@@ -21,4 +25,19 @@ public static class DocumentLint
     /// <summary>A JSON body: the field checks as findings.</summary>
     public static IReadOnlyList<Finding> Json(ComponentDocument document) =>
         QualityRules.FromValidation(DocumentValidator.Validate(document)).ToList();
+
+    public Task<LintResult> MarkdownAsync(string text, CancellationToken ct = default)
+    {
+        var (document, findings) = Markdown(markdown, text);
+        return EvaluateAsync(document, findings, ct);
+    }
+
+    public Task<LintResult> JsonAsync(ComponentDocument document, CancellationToken ct = default) =>
+        EvaluateAsync(document, Json(document), ct);
+
+    private async Task<LintResult> EvaluateAsync(ComponentDocument document, IReadOnlyList<Finding> findings, CancellationToken ct)
+    {
+        var report = await quality.EvaluateAsync(document, findings, ct: ct);
+        return new LintResult(Names.NameOf(document), report);
+    }
 }

@@ -20,9 +20,12 @@ public sealed partial class ComponentSearch(
     /// <summary>Past this gap a full reload is cheaper than walking the change log minute by minute.</summary>
     private static readonly TimeSpan MaxLogGap = TimeSpan.FromMinutes(10);
 
+    /// <summary>Longest an announcement may take before its write gives up (ADR 0060: the change feed's horizon).</summary>
+    public static readonly TimeSpan MaxAnnounceDelay = TimeSpan.FromSeconds(1);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     /// <summary>How long after its announcement a write may still commit (network timeouts and retries included).</summary>
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(30);
 
     /// <summary>Change rows this instance is done with (key → when), forgotten once they fall out of the polling window.</summary>
     private readonly Dictionary<string, DateTimeOffset> _settled = new(StringComparer.Ordinal);
@@ -56,6 +59,12 @@ public sealed partial class ComponentSearch(
     {
         var now = clock.GetUtcNow();
         var keys = await store.AnnounceAsync(intents, now, ct);
+        if (clock.GetUtcNow() - now > MaxAnnounceDelay)
+        {
+            // Readers of the log trust that a row keyed at t is visible by t + MaxAnnounceDelay (the change feed's
+            // horizon, ADR 0060): a slower announcement must not be followed by its commit.
+            throw new Errors.StorageUnavailableException(new TimeoutException("The change announcement took too long."));
+        }
         lock (_settled)
         {
             foreach (var key in keys) _settled[key] = now;

@@ -14,6 +14,25 @@ public sealed record SearchQuery
     public int? MinScore { get; init; }
     public bool? Stale { get; init; }
 
+    /// <summary>
+    /// The filters, page size (1–200, default 50) and continuation token of a query string, validated the one way
+    /// <c>GET /components</c> and the MCP <c>search_components</c> tool share.
+    /// </summary>
+    public static (SearchQuery Query, string? ContinuationToken, int Limit) Read(Http.QueryParameters p) => (
+        new SearchQuery
+        {
+            Q = p.String("q", 500),
+            Owner = p.String("owner", 63),
+            Tags = p.Strings("tag"),
+            Library = p.String("library"),
+            DependsOn = p.String("dependsOn", 63),
+            Lifecycle = p.Enum<Lifecycle>("lifecycle"),
+            MinScore = p.IntOrNull("minScore", 0, 100),
+            Stale = p.Bool("stale"),
+        },
+        p.String("continuationToken", 1024),
+        p.Int("limit", 1, 200, 50));
+
     /// <summary>A canonical text of the query: a continuation token is only valid for the query that made it.</summary>
     public string Fingerprint() =>
         string.Join('\u001f', Q?.Trim().ToLowerInvariant(), Owner, string.Join(',', Tags.Order(StringComparer.Ordinal)),

@@ -23,8 +23,14 @@ public sealed class CatalogTables(TableServiceClient service, CatalogStorageOpti
     /// <summary>API keys (hashed), one partition: a handful of rows, listed together.</summary>
     public TableClient ApiKeys { get; } = service.GetTableClient(options.TablePrefix + "ApiKeys");
 
+    /// <summary>Event subscriptions, one partition (docs/adr/0060-change-events.md).</summary>
+    public TableClient Subscriptions { get; } = service.GetTableClient(options.TablePrefix + "Subscriptions");
+
+    /// <summary>Delivery attempts and dead letters, one partition per subscription.</summary>
+    public TableClient Deliveries { get; } = service.GetTableClient(options.TablePrefix + "Deliveries");
+
     public static IReadOnlyList<string> Names(CatalogStorageOptions options) =>
-        [.. new[] { "Components", "Changes", "Jobs", "Reports", "ApiKeys" }.Select(t => options.TablePrefix + t)];
+        [.. new[] { "Components", "Changes", "Jobs", "Reports", "ApiKeys", "Subscriptions", "Deliveries" }.Select(t => options.TablePrefix + t)];
 
     /// <summary>Creates the tables on first use; a failure (storage down) is retried on the next call.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct = default)

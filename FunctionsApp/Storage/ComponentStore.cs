@@ -129,6 +129,10 @@ public sealed class ComponentStore(CatalogTables tables)
         }
 
         var actions = revisionRows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)).ToList();
+        if (write.Event is not null)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, EventRow(write.Name, write.Event)));
+        }
         actions.Add(expected is null
             ? new TableTransactionAction(TableTransactionActionType.Add, head)
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, head, new ETag(expected.Version)));
@@ -136,7 +140,7 @@ public sealed class ComponentStore(CatalogTables tables)
         try
         {
             var result = await StorageErrors.GuardAsync(() => Table.SubmitTransactionAsync(actions, ct));
-            var headResponse = result.Value[^1];
+            var headResponse = result.Value[actions.Count - 1];
             return ToHead(head, headResponse.Headers.ETag?.ToString() ?? string.Empty);
         }
         catch (StorageUnavailableException)
@@ -177,11 +181,12 @@ public sealed class ComponentStore(CatalogTables tables)
     }
 
     /// <summary>
-    /// Soft delete or restore: flips the head, guarded by its version, with the write id announced for it.
-    /// Revisions stay.
+    /// Soft delete or restore: flips the head, guarded by its version, with the write id announced for it, and
+    /// its change event in the same transaction. Revisions stay.
     /// </summary>
     public async Task<HeadState> SetDeletedAsync(
-        HeadState expected, bool deleted, DateTimeOffset at, string writeId, CancellationToken ct = default, Search.IndexEntry? entry = null)
+        HeadState expected, bool deleted, DateTimeOffset at, string writeId, CancellationToken ct = default, Search.IndexEntry? entry = null,
+        Events.ChangeEvent? change = null)
     {
         await tables.EnsureCreatedAsync(ct);
         var patch = new TableEntity(expected.Name, HeadKey)
@@ -194,23 +199,45 @@ public sealed class ComponentStore(CatalogTables tables)
         {
             patch[IndexStore.SummaryColumn] = IndexStore.EncodeEntry(entry);
         }
+        List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateMerge, patch, new ETag(expected.Version))];
+        if (change is not null)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, EventRow(expected.Name, change)));
+        }
         try
         {
-            var response = await StorageErrors.GuardAsync(() =>
-                Table.UpdateEntityAsync(patch, new ETag(expected.Version), TableUpdateMode.Merge, ct));
+            var response = await StorageErrors.GuardAsync(() => Table.SubmitTransactionAsync(actions, ct));
             return expected with
             {
                 Deleted = deleted,
                 DeletedAt = deleted ? at : null,
                 WriteId = writeId,
-                Version = response.Headers.ETag?.ToString() ?? string.Empty,
+                Version = response.Value[0].Headers.ETag?.ToString() ?? string.Empty,
             };
         }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
         {
+            if (await CommittedAsync(expected.Name, writeId, ct) is { } committed)
+            {
+                return committed;
+            }
             throw new PreconditionFailedException($"'{expected.Name}' was changed by someone else; read it again and retry.");
         }
     }
+
+    /// <summary>The change event a write committed, or null when no write with that id committed an event here.</summary>
+    public async Task<Events.ChangeEvent?> GetEventAsync(string name, string writeId, CancellationToken ct = default)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var row = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(name, EventKey(writeId), ["Event"], ct));
+        return row.HasValue && row.Value!.GetString("Event") is { } json ? Events.ChangeEvent.FromStored(json) : null;
+    }
+
+    /// <summary>The outbox row of a change event: in the document's partition, keyed by the write that made it.</summary>
+    private static TableEntity EventRow(string name, Events.ChangeEvent change) =>
+        new(name, EventKey(change.Id)) { ["Kind"] = "event", ["Event"] = change.ToStored() };
+
+    internal static string EventKey(string writeId) => "event." + writeId;
 
     /// <summary>
     /// Puts the search index entry of the current revision on the head (the reconcile job, for heads written
@@ -277,7 +304,9 @@ public sealed class ComponentStore(CatalogTables tables)
     /// restored), deletes every other row of the partition, then the head. A crash part-way leaves the
     /// marked head, and the next run finishes. False when the head changed meanwhile (e.g. restored).
     /// </summary>
-    public async Task<bool> PurgeAsync(HeadState expected, CancellationToken ct = default)
+    /// <param name="beforeDelete">Runs once the head is marked (the purge can no longer be undone) and before any row
+    /// goes: the purge event is logged there, outside the partition that is about to disappear.</param>
+    public async Task<bool> PurgeAsync(HeadState expected, CancellationToken ct = default, Func<HeadState, Task>? beforeDelete = null)
     {
         var version = expected.Version;
         if (!expected.Purging)
@@ -292,6 +321,11 @@ public sealed class ComponentStore(CatalogTables tables)
             {
                 return false;
             }
+        }
+
+        if (beforeDelete is not null)
+        {
+            await beforeDelete(expected with { Purging = true, Version = version });
         }
 
         var rows = new List<string>();

@@ -30,6 +30,7 @@ public sealed record RevisionInfo(int Revision, DateTimeOffset UpdatedAt, string
 /// What a write needs besides the content: who, when, the summary fields kept on the head, and the search
 /// index entry of the revision, committed on the head in the same transaction (docs/adr/0006-write-path.md).
 /// <see cref="WriteId"/> is chosen before the commit, so the change announced ahead of it can name it.
+/// <see cref="Event"/> commits in the same transaction as the revision (docs/adr/0060-change-events.md).
 /// </summary>
 public sealed record RevisionWrite(
     string Name,
@@ -42,7 +43,8 @@ public sealed record RevisionWrite(
     string? Title,
     string? Owner,
     Search.IndexEntry Entry,
-    string WriteId);
+    string WriteId,
+    Events.ChangeEvent? Event = null);
 
 public static class Etags
 {

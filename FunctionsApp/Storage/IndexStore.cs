@@ -8,8 +8,12 @@ using ComponentCatalog.Search;
 
 namespace ComponentCatalog.Storage;
 
-/// <summary>A write about to be committed: the name, the revision the head will be at, the write id it will carry.</summary>
-public sealed record ChangeIntent(string Name, int Revision, string WriteId);
+/// <summary>
+/// A write about to be committed: the name, the revision the head will be at, the write id it will carry.
+/// <paramref name="Event"/> is set only for a change that has no partition to commit its event in (a purge):
+/// the stored change event, logged with the row (docs/adr/0060-change-events.md).
+/// </summary>
+public sealed record ChangeIntent(string Name, int Revision, string WriteId, string? Event = null);
 
 /// <summary>One row of the change log: an intent, with its key and when it was announced.</summary>
 public sealed record ChangeRow(string Key, string Name, int Revision, string WriteId, DateTimeOffset At);
@@ -50,6 +54,7 @@ public sealed class IndexStore(CatalogTables tables)
             ["Name"] = i.Name,
             ["Revision"] = i.Revision,
             ["WriteId"] = i.WriteId,
+            ["Event"] = i.Event,
         }).ToList();
         foreach (var batch in rows.Chunk(100))
         {

@@ -1,0 +1,177 @@
+using System.Net;
+using ComponentCatalog.Catalog;
+using ComponentCatalog.Errors;
+using ComponentCatalog.Events;
+using ComponentCatalog.Tests.Support;
+
+namespace ComponentCatalog.Tests.Events;
+
+/// <summary>
+/// Webhook delivery to a real HTTP receiver on 127.0.0.1 (Development rules: loopback http allowed), with the
+/// catalog on real Azurite and time driven by a fake clock: handshake first, signatures, outages, dead letters,
+/// redelivery, filters and rights.
+/// </summary>
+[TestClass]
+public sealed class EventDeliveryTests
+{
+    private CatalogUnderTest _sut = null!;
+    private EventsHarness _events = null!;
+    private WebhookReceiver _receiver = null!;
+
+    [TestInitialize]
+    public void Init()
+    {
+        _sut = TestStorage.CreateCatalog();
+        _sut.Clock.AutoAdvanceAmount = TimeSpan.FromMilliseconds(1);
+        _events = new EventsHarness(_sut);
+        _receiver = new WebhookReceiver();
+    }
+
+    [TestCleanup]
+    public async Task Cleanup() => await _receiver.DisposeAsync();
+
+    [TestMethod]
+    public async Task Delivery_HandshakesFirst_ThenSignedCloudEvents()
+    {
+        await SubscribeAsync();
+        var created = await _sut.Catalog.CreateAsync(Documents.Minimal(), Users.Payments);
+        await _sut.Catalog.PutAsync("payments-api", Documents.Full(), new Preconditions(created.ETag, null), Users.Payments);
+        _events.PastHorizon();
+
+        var delivered = await _events.Delivery.RunAsync();
+
+        Assert.AreEqual(2, delivered);
+        var requests = _receiver.Requests;
+        Assert.AreEqual("OPTIONS", requests[0].Method, "the validation handshake comes first");
+        Assert.IsTrue(_receiver.Deliveries.All(d => d.SignatureValid), "every delivery verifies with the secret");
+        Assert.IsTrue(_receiver.Deliveries.All(d => d.ContentType!.StartsWith("application/cloudevents+json", StringComparison.Ordinal)));
+        CollectionAssert.AreEqual(new[] { ChangeTypes.Created, ChangeTypes.Updated },
+            _receiver.Deliveries.Select(d => d.Event["type"]!.GetValue<string>()).ToArray());
+        Assert.AreEqual(_receiver.Deliveries[0].Id, _receiver.Deliveries[0].Event["id"]!.GetValue<string>(), "webhook-id is the event id");
+        Assert.AreEqual(1, requests.Count(r => r.Method == "OPTIONS"), "one handshake per subscription");
+    }
+
+    [TestMethod]
+    public async Task ReceiverDown_ThenBack_GetsEveryEventOnce_InOrder()
+    {
+        var id = await SubscribeAsync();
+        _receiver.Answer = HttpStatusCode.ServiceUnavailable;
+        var etag = (await _sut.Catalog.CreateAsync(Documents.Minimal(), Users.Payments)).ETag;
+        for (var i = 0; i < 4; i++)
+        {
+            etag = (await _sut.Catalog.PutAsync("payments-api", Documents.Minimal($"Payments v{i}"), new Preconditions(etag, null), Users.Payments)).Stored.ETag;
+        }
+        _events.PastHorizon();
+
+        for (var outage = 0; outage < 5; outage++)
+        {
+            await _events.Delivery.RunAsync();
+            _sut.Clock.Advance(TimeSpan.FromMinutes(10)); // past any backoff so far
+        }
+        var failing = (await _events.Store.GetAsync(id))!;
+        Assert.IsGreaterThanOrEqualTo(5, failing.Attempts, "each run retried the first event");
+        Assert.IsEmpty(_receiver.Accepted);
+
+        _receiver.Answer = HttpStatusCode.OK;
+        for (var run = 0; run < 3 && _receiver.Accepted.Count < 5; run++)
+        {
+            _sut.Clock.Advance(TimeSpan.FromHours(2));
+            await _events.Delivery.RunAsync();
+        }
+
+        CollectionAssert.AreEqual(new[] { 1, 2, 3, 4, 5 }, _receiver.Accepted.Select(a => a.Event["data"]!["revision"]!.GetValue<int>()).ToArray(),
+            "every event once, in commit order");
+        var (attempts, dead) = await _events.Store.ListDeliveriesAsync(id);
+        Assert.IsEmpty(dead);
+        Assert.IsTrue(attempts.Any(a => a.Outcome == "failed" && a.StatusCode == 503), "the deliveries log shows the failed attempts");
+        Assert.AreEqual(5, attempts.Count(a => a.Outcome == "delivered"));
+    }
+
+    [TestMethod]
+    public async Task AlwaysFailing_EndsInDeadLetters_AfterTheRetryWindow_AndCanBeRedelivered()
+    {
+        var id = await SubscribeAsync();
+        _receiver.Answer = HttpStatusCode.InternalServerError;
+        await _sut.Catalog.CreateAsync(Documents.Minimal(), Users.Payments);
+        await _sut.Catalog.CreateAsync(Documents.Minimal("Ledger"), Users.Payments);
+        _events.PastHorizon();
+
+        for (var run = 0; run < 100 && (await _events.Store.ListDeliveriesAsync(id)).DeadLetters.Count < 2; run++)
+        {
+            await _events.Delivery.RunAsync();
+            _sut.Clock.Advance(TimeSpan.FromHours(1.5));
+        }
+        var (attempts, dead) = await _events.Store.ListDeliveriesAsync(id);
+        Assert.HasCount(2, dead, $"both events dead-lettered after 24 h; attempts: {attempts.Count}");
+        Assert.IsTrue(attempts.All(a => a.Outcome is "failed" or "dead-lettered"));
+        var first = attempts.Where(a => a.EventId == dead[0].EventId).Min(a => a.At);
+        Assert.IsGreaterThanOrEqualTo(TimeSpan.FromHours(24), dead[0].DeadAt - first, "retried for the whole window");
+
+        _receiver.Answer = HttpStatusCode.OK;
+        var redelivered = await _events.Subscriptions.RedeliverAsync(id, dead[0].EventId, Users.Admin);
+
+        Assert.AreEqual("redelivered", redelivered.Outcome);
+        Assert.AreEqual(dead[0].EventId, _receiver.Accepted.Single().Id);
+        Assert.IsTrue(_receiver.Accepted.Single().SignatureValid);
+        Assert.HasCount(1, (await _events.Store.ListDeliveriesAsync(id)).DeadLetters, "the redelivered one left the dead letters");
+    }
+
+    [TestMethod]
+    public async Task RefusedHandshake_DeliversNothing()
+    {
+        var id = await SubscribeAsync();
+        _receiver.RefuseHandshake = true;
+        await _sut.Catalog.CreateAsync(Documents.Minimal(), Users.Payments);
+        _events.PastHorizon();
+
+        await _events.Delivery.RunAsync();
+
+        Assert.IsEmpty(_receiver.Deliveries, "no event before a successful handshake");
+        var subscription = (await _events.Store.GetAsync(id))!;
+        Assert.IsFalse(subscription.Validated);
+        Assert.AreEqual(403, subscription.LastStatus);
+    }
+
+    [TestMethod]
+    public async Task Filters_DeliverOnlyMatchingEvents_AndWritersSubscribeOnlyToTheirTeams()
+    {
+        await SubscribeAsync(Users.Payments, new SubscriptionFilterRequest([ChangeTypes.Created], ["payments"], null, null));
+        await _sut.Catalog.CreateAsync(Documents.Minimal(), Users.Payments);
+        await _sut.Catalog.CreateAsync(Documents.Minimal("Login", "identity"), Users.Identity);
+        _events.PastHorizon();
+
+        await _events.Delivery.RunAsync();
+
+        CollectionAssert.AreEqual(new[] { "payments-api" }, _receiver.Accepted.Select(a => a.Event["subject"]!.GetValue<string>()).ToArray());
+        await Assert.ThrowsExactlyAsync<ForbiddenException>(() => _events.Subscriptions.CreateAsync(
+            new SubscriptionRequest(_receiver.Url, null, null, null), Users.Payments));
+        await Assert.ThrowsExactlyAsync<ForbiddenException>(() => _events.Subscriptions.CreateAsync(
+            new SubscriptionRequest(_receiver.Url, null, new SubscriptionFilterRequest(null, ["identity"], null, null), null), Users.Payments));
+        Assert.IsEmpty(await _events.Subscriptions.ListAsync(Users.Identity), "another team's subscription is not listed");
+        var theirs = (await _events.Store.ListAsync())[0].Id;
+        await Assert.ThrowsExactlyAsync<NotFoundException>(() => _events.Subscriptions.GetAsync(theirs, Users.Identity));
+    }
+
+    [TestMethod]
+    public async Task Redirect_IsNotFollowed()
+    {
+        var id = await SubscribeAsync();
+        _receiver.Answer = HttpStatusCode.Found;
+        await _sut.Catalog.CreateAsync(Documents.Minimal(), Users.Payments);
+        _events.PastHorizon();
+
+        await _events.Delivery.RunAsync();
+
+        var (attempts, _) = await _events.Store.ListDeliveriesAsync(id);
+        Assert.AreEqual(302, attempts.Single().StatusCode);
+        StringAssert.Contains(attempts.Single().Error, "Redirects are not followed");
+        Assert.AreEqual(1, (await _events.Store.GetAsync(id))!.Attempts, "a redirect is a failed attempt, retried later");
+    }
+
+    private async Task<string> SubscribeAsync(CatalogUser? user = null, SubscriptionFilterRequest? filter = null)
+    {
+        var (created, secret) = await _events.Subscriptions.CreateAsync(new SubscriptionRequest(_receiver.Url, null, filter, null), user ?? Users.Admin);
+        _receiver.Secret = secret;
+        return created.Id;
+    }
+}
