@@ -6,6 +6,7 @@ using ComponentCatalog.Http;
 using ComponentCatalog.Maintenance;
 using ComponentCatalog.Mcp;
 using ComponentCatalog.Markdown;
+using ComponentCatalog.Pages;
 using ComponentCatalog.Security;
 using ComponentCatalog.Storage;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -20,6 +21,7 @@ builder.AddMarkdown();
 builder.AddMaintenance();
 builder.AddChangeEvents();
 builder.AddCatalogAuth();
+builder.AddCatalogWeb();
 builder.AddCatalogMcp();
 
 builder.UseMiddleware<RequestLoggingMiddleware>();

@@ -177,6 +177,14 @@ report.Add("GET", "raw Azure.Data.Tables point read (floor)", raw.P50, "ms");
 report.Add("GET", "document, cached", cached.P50, "ms", floor: noop.P50, floorName: "no-op function", target: 1.2, targetIsRatio: true);
 report.Add("GET", "document, uncached", uncached.P50, "ms", floor: raw.P50 + noop.P50, floorName: "raw read + no-op", target: 1.5, targetIsRatio: true);
 
+// The website: the same data as a page, as a ratio to the JSON call (same host, same token, index loaded).
+Progress("web pages");
+var searchJson = await Measure.SequentialAsync(n, _ => Ok(http, "api/components?q=cache&limit=20"));
+var searchPage = await Measure.SequentialAsync(n, _ => Ok(http, "search?q=cache"));
+var componentPage = await Measure.SequentialAsync(n, _ => Ok(http, $"components/{name}"));
+report.Add("web", "search page (HTML, facets over all hits)", searchPage.P50, "ms", floor: searchJson.P50, floorName: "GET /api/components?q", target: 1.5, targetIsRatio: true);
+report.Add("web", "component page (HTML, quality, graph, revisions)", componentPage.P50, "ms", floor: cached.P50, floorName: "GET document", target: 1.5, targetIsRatio: true);
+
 // 5. PUT of a revision vs a raw transaction of the same rows.
 Progress("PUT latency and floor");
 var putName = Synthetic.Name(2);

@@ -40,6 +40,9 @@ param authAudience string
 @description('OpenID Connect metadata of the issuer (Auth__MetadataAddress). Empty: this tenant\'s Entra ID v2 metadata.')
 param authMetadataAddress string = ''
 
+@description('Website sign-in with Entra ID through App Service built-in authentication (ADR 0021): the client id of the app registration people sign in with (redirect URI https://<host>/.auth/login/aad/callback). Empty: off. When set, the app trusts X-MS-CLIENT-PRINCIPAL (Auth__TrustAppServiceAuthentication), which the platform then strips from every client request and sets itself.')
+param webSignInClientId string = ''
+
 @description('Requests per principal (or client IP) per minute, per instance (RateLimit__PermitsPerMinute).')
 @minValue(1)
 param rateLimitPermitsPerMinute int = 600
@@ -128,6 +131,7 @@ var appSettings = {
   Catalog__StaleAfterDays: string(staleAfterDays)
   Catalog__DeletedRetentionDays: string(deletedRetentionDays)
   Catalog__PagingKey: pagingKey
+  Auth__TrustAppServiceAuthentication: string(!empty(webSignInClientId))
 }
 
 var maintenanceSettings = toObject(items(maintenanceSchedules), s => 'Maintenance__${s.key}Schedule', s => s.value)
@@ -197,6 +201,9 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     catalogTableServiceUri: useCosmosTable ? cosmos!.outputs.tableEndpoint : storage.outputs.tableEndpoint
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    webSignInClientId: webSignInClientId
+    webSignInIssuer: issuer
+    webSignInAudiences: [authAudience, webSignInClientId]
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     appSettings: union(maintenanceSettings, appSettings)

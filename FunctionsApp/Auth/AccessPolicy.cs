@@ -56,6 +56,21 @@ public static class AccessPolicy
         ["RestoreComponent"] = CatalogRole.Writer,
         ["ImportDocuments"] = CatalogRole.Writer,
 
+        // Web pages and their assets: the gate lets them through, each page then authenticates the browser (cookie or
+        // API credentials) and decides with the entry of the API function serving the same data (Pages/PageAuth.cs).
+        ["SearchPage"] = CatalogRole.None,
+        ["ComponentPage"] = CatalogRole.None,
+        ["ComponentRawPage"] = CatalogRole.None,
+        ["HistoryPage"] = CatalogRole.None,
+        ["DiffPage"] = CatalogRole.None,
+        ["EditPage"] = CatalogRole.None,
+        ["NewPage"] = CatalogRole.None,
+        ["GraphPage"] = CatalogRole.None,
+        ["PreviewPage"] = CatalogRole.None,
+        ["SignInPage"] = CatalogRole.None,
+        ["SignIn"] = CatalogRole.None,
+        ["SignOut"] = CatalogRole.None,
+        ["SiteAsset"] = CatalogRole.None,
         // Writers manage subscriptions to their teams' components only (EventSubscriptions); admins all.
         ["CreateSubscription"] = CatalogRole.Writer,
         ["ListSubscriptions"] = CatalogRole.Writer,

@@ -46,7 +46,8 @@ public sealed class RequestGate(
             }
             else
             {
-                var credentials = CredentialReader.Read(headers, authOptions.TrustAppServiceAuthentication);
+                // Cookie credentials (the website's) count only with the CSRF proof; see BrowserSession.
+                var credentials = BrowserSession.ForScriptedRequest(CredentialReader.Read(headers, authOptions.TrustAppServiceAuthentication), headers);
                 if (credentials.Kind == CredentialKind.ApiKey && limiter.GetStatistics(address) is { CurrentAvailablePermits: < 1 })
                 {
                     // Refused keys count against the address; once it has nothing left, a key costs no storage read.

@@ -36,7 +36,7 @@ public static class SectionDiff
     }
 
     /// <summary>Heading → the section's lines (heading included), in the rendered order.</summary>
-    private static Dictionary<string, string> Sections(string markdown)
+    internal static Dictionary<string, string> Sections(string markdown)
     {
         var sections = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
         var current = FrontMatter;

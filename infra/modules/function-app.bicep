@@ -46,6 +46,15 @@ param maximumInstanceCount int = 100
 ])
 param instanceMemoryMB int = 2048
 
+@description('Entra ID app registration for website sign-in via App Service authentication; empty: no built-in authentication.')
+param webSignInClientId string = ''
+
+@description('Issuer of the sign-in (the tenant\'s Entra ID v2 authority).')
+param webSignInIssuer string = ''
+
+@description('Audiences App Service accepts in bearer tokens it validates for the principal header.')
+param webSignInAudiences string[] = []
+
 param tags object = {}
 
 param serviceTags object = {}
@@ -120,6 +129,33 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         version: '10.0'
       }
     }
+  }
+}
+
+// Website sign-in (ADR 0021): App Service authentication in front of the app. Anonymous requests still reach it
+// (AllowAnonymous): the API answers them itself (API keys, other issuers), the pages send browsers to
+// /.auth/login/aad. The platform removes any client-sent X-MS-CLIENT-PRINCIPAL and sets its own.
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(webSignInClientId)) {
+  parent: functionApp
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: { requireHttps: true }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: webSignInClientId
+          openIdIssuer: webSignInIssuer
+        }
+        validation: { allowedAudiences: webSignInAudiences }
+      }
+    }
+    login: { tokenStore: { enabled: false } }
   }
 }
 

@@ -1,0 +1,45 @@
+using ComponentCatalog.Auth;
+using ComponentCatalog.Catalog;
+using ComponentCatalog.Errors;
+using ComponentCatalog.Web;
+using Microsoft.Azure.Functions.Worker.Http;
+
+namespace ComponentCatalog.Pages;
+
+/// <summary>Who a page request is, what the page decided, and the CSRF token its scripts and forms carry.</summary>
+internal sealed record PageCaller(CatalogUser? User, AuthDecision Decision, string CsrfToken, bool NewCsrfCookie, bool DevSignIn)
+{
+    public Viewer Viewer => new(
+        User?.Id, User is null ? "signed out" : AccessPolicy.RoleName(User.Role), User?.Teams.Order(StringComparer.Ordinal).ToList() ?? [], DevSignIn, CsrfToken);
+}
+
+/// <summary>
+/// Authenticates a page request with the API's own machinery and decides with the API's table: the credentials
+/// are read as the API reads them (Bearer, X-Api-Key, a trusted App Service principal), else the Development
+/// sign-in cookie; <see cref="Authenticator"/> validates them and <see cref="AccessPolicy.Decide"/> applies the role
+/// of the API function that serves the same data. Writes are decided by <see cref="Catalog.ComponentCatalog"/>
+/// when the editor calls the API; the pages only hide what the caller may not do (<see cref="CatalogUser.CanWriteFor"/>).
+/// </summary>
+internal sealed class PageAuth(Authenticator authenticator, AuthOptions options, JwtValidator jwt)
+{
+    public async Task<PageCaller> AuthenticateAsync(HttpRequestData request, string apiFunction, bool stateChanging, CancellationToken ct)
+    {
+        var fromHeaders = CredentialReader.Read(request.Headers, options.TrustAppServiceAuthentication);
+        var credentials = stateChanging
+            ? BrowserSession.ForScriptedRequest(fromHeaders, request.Headers)
+            : BrowserSession.ForNavigation(fromHeaders, request.Headers);
+        var result = await authenticator.AuthenticateAsync(credentials, ct);
+        var decision = AccessPolicy.Decide(apiFunction, result);
+        var csrf = BrowserSession.CsrfToken(request.Headers);
+        return new PageCaller(result.User, decision, csrf ?? BrowserSession.NewCsrfToken(), csrf is null, jwt.AcceptsDevTokens);
+    }
+
+    /// <summary>The caller for a page that needs <paramref name="apiFunction"/>'s role; otherwise the refusal to show.</summary>
+    public async Task<(PageCaller Caller, CatalogUser? User)> RequireAsync(HttpRequestData request, string apiFunction, CancellationToken ct, bool stateChanging = false)
+    {
+        var caller = await AuthenticateAsync(request, apiFunction, stateChanging, ct);
+        return (caller, caller.Decision.Allowed ? caller.Decision.User : null);
+    }
+
+    public static bool IsSignInNeeded(AuthDecision decision) => decision.Failure is UnauthorizedException or InvalidCredentialsException;
+}
