@@ -131,6 +131,6 @@ public sealed partial class ChangeFeed(CatalogTables tables, ComponentStore docu
 
     private static DateTimeOffset Minute(long ticks) => new(ticks - ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
-    [GeneratedRegex(@"^\d{19}(~|\.[a-z0-9-]{1,63}\.[A-Za-z0-9-]{1,80})$")]
+    [GeneratedRegex(@"\A\d{19}(~|\.[a-z0-9-]{1,63}\.[A-Za-z0-9-]{1,80})\z")]
     private static partial Regex CursorRegex();
 }

@@ -35,7 +35,7 @@ internal sealed record PageResult(HttpStatusCode Status, string Body, string Con
 /// <see cref="PageAuth"/> (the API's own); a page never writes — the editor saves through the API.
 /// </summary>
 internal sealed class WebPages(
-    PageAuth auth, PageRenderer renderer, Catalog.ComponentCatalog catalog, ComponentSearch search, CatalogIndex index, ComponentGraph graph,
+    PageAuth auth, PageRenderer renderer, Catalog.ComponentCatalog catalog, ComponentSearch search, ComponentGraph graph,
     MarkdownTemplate markdown, JobStore jobs, DevSignIn devSignIn, AuthOptions authOptions, CatalogOptions options, TimeProvider clock)
 {
     public const int PageSize = 20;
@@ -85,13 +85,13 @@ internal sealed class WebPages(
         var document = stored.Document;
         var report = await catalog.QualityAsync(name, ct);
         var revisions = await catalog.ListRevisionsAsync(name, ct);
-        await search.EnsureCurrentAsync(ct);
-        var entry = index.Get(name);
+        var entry = await search.EntryAsync(name, ct);
+        var exists = await search.NameLookupAsync(ct);
         var around = entry is null ? new GraphView([new GraphNode(name, document.Title, true)], []) : graph.Around(name, direction, depth);
         var dependents = entry is null ? [] : graph.Dependents(name, transitive: true);
         var sections = DocumentHtml.Sections(document);
         var staleBefore = clock.GetUtcNow().AddDays(-options.StaleAfterDays);
-        bool Exists(string reference) => index.Get(IndexEntry.ReferenceName(reference)) is not null;
+        bool Exists(string reference) => exists(IndexEntry.ReferenceName(reference));
 
         var view = new ComponentView(
             name, document.Title, document.Owner, (IReadOnlyList<string>?)document.Tags ?? [], document.Lifecycle?.ToString().ToLowerInvariant(), document.ReviewedAt,
@@ -149,9 +149,8 @@ internal sealed class WebPages(
     public Task<PageResult> GraphAsync(HttpRequestData req, CancellationToken ct) => PageAsync(req, "GetCatalogGraph", async caller =>
     {
         var team = new QueryParameters(req.Query).String("team", 63);
-        await search.EnsureCurrentAsync(ct);
+        var entries = await search.AllAsync(ct);
         var whole = graph.Whole();
-        var entries = index.All();
         var teams = entries.Select(e => e.Owner).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var owned = team is null ? null : entries.Where(e => e.Owner == team).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         var edges = whole.Edges.Where(e => owned is null || owned.Contains(e.From) || owned.Contains(e.To)).ToList();
