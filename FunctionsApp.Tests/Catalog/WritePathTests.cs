@@ -145,7 +145,7 @@ public sealed class WritePathTests
         _sut.Clock.Advance(TimeSpan.FromDays(_sut.Options.StaleAfterDays + 1));
         var jobs = new JobStore(_sut.Tables);
         Assert.AreEqual("completed", (await Jobs(jobs, _sut.Search).RunStaleSweepAsync()).Status);
-        var down = new CountingPolicy(_ => true) { Fail = true };
+        var down = new CountingPolicy { Fail = true };
         var coldSearch = TestStorage.NewSearch(TablesWith(down), _sut.Clock, _sut.Options);
 
         await Assert.ThrowsExactlyAsync<StorageUnavailableException>(() => Jobs(jobs, coldSearch).RunStaleSweepAsync());
@@ -295,26 +295,4 @@ public sealed class WritePathTests
         return new CatalogTables(new TableServiceClient(TestStorage.ConnectionString, clientOptions), TestStorage.Options(prefix));
     }
 
-    private sealed class CountingPolicy(Func<HttpMessage, bool> matches) : HttpPipelinePolicy
-    {
-        public int Count;
-
-        public bool Fail { get; init; }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            throw new NotSupportedException("async only");
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            if (matches(message))
-            {
-                Interlocked.Increment(ref Count);
-                if (Fail)
-                {
-                    throw new IOException("storage unreachable (injected)");
-                }
-            }
-            await ProcessNextAsync(message, pipeline);
-        }
-    }
 }

@@ -7,6 +7,7 @@ using ComponentCatalog.Functions;
 using ComponentCatalog.Http;
 using ComponentCatalog.Markdown;
 using ComponentCatalog.Model;
+using ComponentCatalog.Tests.Support;
 
 namespace ComponentCatalog.Tests.Markdown;
 
@@ -17,8 +18,8 @@ public sealed class MarkdownHttpTests
     private const int Limit = 512 * 1024;
     private static readonly MarkdownTemplate Template = new();
 
-    private static FakeHttpRequest Post(string body, string contentType, params (string, string)[] headers) =>
-        new("POST", "http://localhost/api/components", Encoding.UTF8.GetBytes(body), [("Content-Type", contentType), .. headers]);
+    private static FakeRequest Post(string body, string contentType) =>
+        new(FakeContext.As(null), "POST", "/api/components", body, contentType);
 
     [TestMethod]
     public async Task ReadAsync_MarkdownBody_ParsesDocument()
@@ -93,9 +94,9 @@ public sealed class MarkdownHttpTests
     public async Task WriteAsync_AcceptMarkdown_WritesTheRenderedDocument()
     {
         var document = new ComponentDocument { Name = "pay", Title = "Pay", Revision = 2 };
-        var request = new FakeHttpRequest("GET", "http://localhost/api/components/pay", headers: ("Accept", "text/markdown"));
+        var request = new FakeRequest(FakeContext.As(null), "GET", "/api/components/pay").WithHeader("Accept", "text/markdown");
 
-        var response = (FakeHttpResponse)await DocumentResponses.WriteAsync(request, new StoredDocument(document, "\"2\""), Template);
+        var response = (FakeResponse)await DocumentResponses.WriteAsync(request, new StoredDocument(document, "\"2\""), Template);
 
         Assert.AreEqual(HttpStatusCode.OK, response.StatusCode);
         Assert.AreEqual("text/markdown; charset=utf-8", response.Header("Content-Type"));
@@ -108,9 +109,9 @@ public sealed class MarkdownHttpTests
     public async Task WriteAsync_NoAccept_WritesJson()
     {
         var document = new ComponentDocument { Name = "pay", Title = "Pay" };
-        var request = new FakeHttpRequest("GET", "http://localhost/api/components/pay");
+        var request = new FakeRequest(FakeContext.As(null), "GET", "/api/components/pay");
 
-        var response = (FakeHttpResponse)await DocumentResponses.WriteAsync(request, new StoredDocument(document, "\"1\""), Template, HttpStatusCode.Created);
+        var response = (FakeResponse)await DocumentResponses.WriteAsync(request, new StoredDocument(document, "\"1\""), Template, HttpStatusCode.Created);
 
         Assert.AreEqual(HttpStatusCode.Created, response.StatusCode);
         Assert.AreEqual(Responses.Json, response.Header("Content-Type"));
@@ -120,7 +121,7 @@ public sealed class MarkdownHttpTests
     [TestMethod]
     public async Task WriteAsync_AcceptExcludesBoth_ThrowsNotAcceptable()
     {
-        var request = new FakeHttpRequest("GET", "http://localhost/api/components/pay", headers: ("Accept", "image/png"));
+        var request = new FakeRequest(FakeContext.As(null), "GET", "/api/components/pay").WithHeader("Accept", "image/png");
 
         var e = await Assert.ThrowsExactlyAsync<NotAcceptableException>(
             () => DocumentResponses.WriteAsync(request, new StoredDocument(new ComponentDocument(), "\"1\""), Template));
@@ -131,9 +132,9 @@ public sealed class MarkdownHttpTests
     [TestMethod]
     public async Task GetTemplate_Anonymous_ReturnsTheTemplateVerbatim()
     {
-        var request = new FakeHttpRequest("GET", "http://localhost/api/template");
+        var request = new FakeRequest(FakeContext.As(null), "GET", "/api/template");
 
-        var response = (FakeHttpResponse)await new TemplateFunctions().GetTemplate(request, CancellationToken.None);
+        var response = (FakeResponse)await new TemplateFunctions().GetTemplate(request, CancellationToken.None);
 
         Assert.AreEqual(HttpStatusCode.OK, response.StatusCode);
         Assert.AreEqual("text/markdown; charset=utf-8", response.Header("Content-Type"));
@@ -160,8 +161,8 @@ public sealed class MarkdownHttpTests
         var markdown = Template.Render(document);
 
         var read = (await DocumentBodies.ReadAsync(Post(markdown, "text/markdown"), Limit, Template)).Document;
-        var response = (FakeHttpResponse)await DocumentResponses.WriteAsync(
-            new FakeHttpRequest("GET", "http://localhost/api/components/x", headers: ("Accept", "text/markdown")), new StoredDocument(read, "\"1\""), Template);
+        var response = (FakeResponse)await DocumentResponses.WriteAsync(
+            new FakeRequest(FakeContext.As(null), "GET", "/api/components/x").WithHeader("Accept", "text/markdown"), new StoredDocument(read, "\"1\""), Template);
 
         Assert.AreEqual(document, read);
         Assert.AreEqual(markdown, Encoding.UTF8.GetString(response.BodyBytes));

@@ -374,19 +374,6 @@ public sealed partial class HostileMatrixTests
         Assert.AreEqual(afterThird + 1, reads.Count, "another address is still checked");
     }
 
-    private sealed class CountingPolicy : HttpPipelinePolicy
-    {
-        public int Count;
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            throw new NotSupportedException("async only");
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Interlocked.Increment(ref Count);
-            await ProcessNextAsync(message, pipeline);
-        }
-    }
 
     #endregion
 

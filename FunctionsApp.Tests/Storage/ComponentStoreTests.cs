@@ -134,20 +134,6 @@ public sealed class ComponentStoreTests
         Assert.AreEqual(Documents.Full().Description, (await catalog.GetRevisionAsync("payments-api", 1)).Document.Description, "history intact");
     }
 
-    private sealed class CountingPolicy : HttpPipelinePolicy
-    {
-        public int Count;
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            throw new NotSupportedException("async only");
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Interlocked.Increment(ref Count);
-            await ProcessNextAsync(message, pipeline);
-        }
-    }
-
     /// <summary>Lets the first transaction commit, then drops the connection so the SDK retries it.</summary>
     private sealed class FailAfterCommitPolicy : HttpPipelinePolicy
     {

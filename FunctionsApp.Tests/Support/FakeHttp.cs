@@ -61,6 +61,10 @@ internal sealed class FakeResponse(FunctionContext context) : HttpResponseData(c
     public override HttpHeadersCollection Headers { get; set; } = new();
     public override Stream Body { get; set; } = new MemoryStream();
     public override HttpCookies Cookies { get; } = null!;
+
+    public byte[] BodyBytes => ((MemoryStream)Body).ToArray();
+
+    public string Header(string name) => Headers.TryGetValues(name, out var values) ? string.Join(", ", values) : string.Empty;
 }
 
 internal sealed class FakeContext : FunctionContext
