@@ -14,9 +14,9 @@ public static class AuthSetup
     /// <summary>Authentication (JWT, API keys, App Service principal), roles, rate limiting and request limits.</summary>
     public static FunctionsApplicationBuilder AddCatalogAuth(this FunctionsApplicationBuilder builder)
     {
-        Bind<AuthOptions>(builder, AuthOptions.SettingsSection);
-        Bind<RateLimitOptions>(builder, RateLimitOptions.SettingsSection);
-        Bind<RequestLimitOptions>(builder, RequestLimitOptions.SettingsSection);
+        builder.AddValidatedOptions<AuthOptions>(AuthOptions.SettingsSection);
+        builder.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.SettingsSection);
+        builder.AddValidatedOptions<RequestLimitOptions>(RequestLimitOptions.SettingsSection);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new JwtValidator(
@@ -33,10 +33,4 @@ public static class AuthSetup
         return builder;
     }
 
-    private static void Bind<T>(FunctionsApplicationBuilder builder, string section)
-        where T : class
-    {
-        builder.Services.AddOptions<T>().Bind(builder.Configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
-    }
 }

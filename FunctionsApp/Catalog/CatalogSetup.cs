@@ -12,11 +12,7 @@ public static class CatalogSetup
 {
     public static FunctionsApplicationBuilder AddComponentCatalog(this FunctionsApplicationBuilder builder)
     {
-        builder.Services.AddOptions<CatalogOptions>()
-            .Bind(builder.Configuration.GetSection(CatalogOptions.SettingsSection))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<CatalogOptions>>().Value);
+        builder.AddValidatedOptions<CatalogOptions>(CatalogOptions.SettingsSection);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IMemoryCache>(sp => new MemoryCache(new MemoryCacheOptions
         {

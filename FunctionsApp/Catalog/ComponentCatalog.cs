@@ -317,8 +317,7 @@ public sealed class ComponentCatalog(
     private async Task<StoredDocument> CommitAsync(PendingWrite pending, CancellationToken ct)
     {
         await projection.AnnounceAsync([pending.Intent], ct);
-        var stored = await CommitAsync(pending, ct, remember: true);
-        return stored;
+        return await CommitAsync(pending, ct, remember: true);
     }
 
     /// <summary>

@@ -9,11 +9,8 @@ public static class EventsSetup
 {
     public static FunctionsApplicationBuilder AddChangeEvents(this FunctionsApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EventsOptions>()
-            .Bind(builder.Configuration.GetSection(EventsOptions.SettingsSection))
-            .PostConfigure<IHostEnvironment>((o, env) => o.AllowLoopbackHttp ??= env.IsDevelopment())
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<EventsOptions>(EventsOptions.SettingsSection)
+            .PostConfigure<IHostEnvironment>((o, env) => o.AllowLoopbackHttp ??= env.IsDevelopment());
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<EventsOptions>>().Value);
         builder.Services.AddSingleton(sp => new OutboundGuard(sp.GetRequiredService<EventsOptions>()));
         builder.Services.AddSingleton<ChangeFeed>();

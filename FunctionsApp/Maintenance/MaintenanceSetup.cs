@@ -8,11 +8,7 @@ public static class MaintenanceSetup
 {
     public static FunctionsApplicationBuilder AddMaintenance(this FunctionsApplicationBuilder builder)
     {
-        builder.Services.AddOptions<MaintenanceOptions>()
-            .Bind(builder.Configuration.GetSection(MaintenanceOptions.SettingsSection))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<MaintenanceOptions>>().Value);
+        builder.AddValidatedOptions<MaintenanceOptions>(MaintenanceOptions.SettingsSection);
         builder.Services.AddSingleton<MaintenanceJobs>();
         builder.Services.AddSingleton<CatalogReports>();
         return builder;

@@ -9,8 +9,7 @@ public static class McpSetup
     /// <summary>The remote MCP endpoint: tools, resources and prompts over the catalog's components (docs/mcp.md).</summary>
     public static FunctionsApplicationBuilder AddCatalogMcp(this FunctionsApplicationBuilder builder)
     {
-        builder.Services.AddOptions<McpOptions>().Bind(builder.Configuration.GetSection(McpOptions.SettingsSection)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<McpOptions>>().Value);
+        builder.AddValidatedOptions<McpOptions>(McpOptions.SettingsSection);
         builder.Services.AddSingleton<CatalogMcpTools>();
         builder.Services.AddSingleton<CatalogMcpResources>();
         builder.Services.AddSingleton<CatalogMcpPrompts>();
