@@ -56,7 +56,7 @@ public static class TestStorage
         var search = NewSearch(tables, clock, catalogOptions, cache);
         var quality = new ComponentQuality(search, clock, catalogOptions);
         var projection = new IndexProjection(search, quality);
-        var catalog = new ComponentCatalog.Catalog.ComponentCatalog(store, projection, quality, cache, clock);
+        var catalog = new ComponentDocuments(store, projection, quality, cache, clock);
         return new CatalogUnderTest(catalog, store, tables, clock, catalogOptions, search, quality, projection);
     }
 
@@ -81,11 +81,11 @@ public static class TestStorage
         var search = NewSearch(first.Tables, first.Clock, options, cache);
         var quality = new ComponentQuality(search, first.Clock, options);
         var projection = new IndexProjection(search, quality);
-        var catalog = new ComponentCatalog.Catalog.ComponentCatalog(first.Store, projection, quality, cache, first.Clock);
+        var catalog = new ComponentDocuments(first.Store, projection, quality, cache, first.Clock);
         return new CatalogUnderTest(catalog, first.Store, first.Tables, first.Clock, options, search, quality, projection);
     }
 }
 
 public sealed record CatalogUnderTest(
-    ComponentCatalog.Catalog.ComponentCatalog Catalog, ComponentStore Store, CatalogTables Tables, FakeTimeProvider Clock, CatalogOptions Options,
+    ComponentDocuments Catalog, ComponentStore Store, CatalogTables Tables, FakeTimeProvider Clock, CatalogOptions Options,
     ComponentSearch Search, ComponentQuality Quality, IndexProjection Projection);

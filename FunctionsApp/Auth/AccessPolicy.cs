@@ -18,7 +18,7 @@ public sealed record AuthDecision(CatalogUser? User, CatalogException? Failure, 
 
 /// <summary>
 /// The one function → role table (the contract's role column). Team ownership of writes is checked by
-/// <see cref="Catalog.ComponentCatalog"/> against the document's owner. A function missing here needs
+/// <see cref="ComponentDocuments"/> against the document's owner. A function missing here needs
 /// <see cref="CatalogRole.Admin"/> (fail closed); a test asserts every HTTP function of the app is listed.
 /// </summary>
 public static class AccessPolicy

@@ -19,7 +19,7 @@ public static class CatalogSetup
             SizeLimit = sp.GetRequiredService<CatalogOptions>().CacheSizeLimitBytes,
         }));
         builder.Services.AddSingleton<DocumentCache>();
-        builder.Services.AddSingleton<ComponentCatalog>();
+        builder.Services.AddSingleton<ComponentDocuments>();
         builder.Services.AddSingleton<CatalogIndex>();
         builder.Services.AddSingleton<ComponentSearch>();
         builder.Services.AddSingleton<IndexProjection>();

@@ -19,7 +19,7 @@ public sealed record ImportResult(
 /// (one revision transaction), each refused on its own when invalid or owned by a team the caller may
 /// not write. Cross-references between the documents of one import resolve against each other.
 /// </summary>
-public sealed class ComponentImport(ComponentCatalog catalog, IndexProjection projection, MarkdownTemplate markdown, CatalogOptions options)
+public sealed class ComponentImport(ComponentDocuments catalog, IndexProjection projection, MarkdownTemplate markdown, CatalogOptions options)
 {
     public const int MaxDocuments = 500;
     private const int Parallelism = 8;

@@ -12,7 +12,7 @@ namespace ComponentCatalog.Functions;
 
 /// <summary>Quality scores, linting without storing, and docs-as-code import.</summary>
 public sealed class QualityFunctions(
-    Catalog.ComponentCatalog catalog, CatalogLint lint, ComponentImport import, CatalogOptions options)
+    ComponentDocuments catalog, CatalogLint lint, ComponentImport import, CatalogOptions options)
 {
     [Function("GetQuality")]
     public async Task<HttpResponseData> Get(

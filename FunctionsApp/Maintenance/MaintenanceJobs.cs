@@ -16,7 +16,7 @@ public sealed record JobOutcome(string Job, string Status, JobRun? Run);
 /// does at most <see cref="MaintenanceOptions.MaxItemsPerRun"/> items, and is idempotent.
 /// </summary>
 public sealed partial class MaintenanceJobs(
-    JobStore jobs, ComponentStore documents, Catalog.ComponentCatalog catalog, ComponentSearch search, TimeProvider clock,
+    JobStore jobs, ComponentStore documents, ComponentDocuments catalog, ComponentSearch search, TimeProvider clock,
     CatalogOptions catalogOptions, MaintenanceOptions options, ILogger<MaintenanceJobs> logger)
 {
     public const string StaleSweep = "stale-sweep";

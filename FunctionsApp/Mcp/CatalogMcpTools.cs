@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Functions;
 using ComponentCatalog.Http;
@@ -24,7 +25,7 @@ namespace ComponentCatalog.Mcp;
 /// <see cref="McpOptions.MaxResultChars"/> characters, saying how to get the rest. All read-only.
 /// </summary>
 public sealed class CatalogMcpTools(
-    Catalog.ComponentCatalog catalog,
+    ComponentDocuments catalog,
     ComponentSearch search,
     ComponentGraph graph,
     CatalogLint lint,

@@ -17,7 +17,7 @@ internal sealed record PageCaller(CatalogUser? User, AuthDecision Decision, stri
 /// Authenticates a page request with the API's own machinery and decides with the API's table: the credentials
 /// are read as the API reads them (Bearer, X-Api-Key, a trusted App Service principal), else the Development
 /// sign-in cookie; <see cref="Authenticator"/> validates them and <see cref="AccessPolicy.Decide"/> applies the role
-/// of the API function that serves the same data. Writes are decided by <see cref="Catalog.ComponentCatalog"/>
+/// of the API function that serves the same data. Writes are decided by <see cref="ComponentDocuments"/>
 /// when the editor calls the API; the pages only hide what the caller may not do (<see cref="CatalogUser.CanWriteFor"/>).
 /// </summary>
 internal sealed class PageAuth(Authenticator authenticator, AuthOptions options, JwtValidator jwt)

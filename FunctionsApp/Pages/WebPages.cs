@@ -35,7 +35,7 @@ internal sealed record PageResult(HttpStatusCode Status, string Body, string Con
 /// <see cref="PageAuth"/> (the API's own); a page never writes — the editor saves through the API.
 /// </summary>
 internal sealed class WebPages(
-    PageAuth auth, PageRenderer renderer, Catalog.ComponentCatalog catalog, ComponentSearch search, ComponentGraph graph,
+    PageAuth auth, PageRenderer renderer, ComponentDocuments catalog, ComponentSearch search, ComponentGraph graph,
     MarkdownTemplate markdown, JobStore jobs, DevSignIn devSignIn, AuthOptions authOptions, CatalogOptions options, TimeProvider clock)
 {
     public const int PageSize = 20;

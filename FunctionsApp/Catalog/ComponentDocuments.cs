@@ -18,7 +18,7 @@ namespace ComponentCatalog.Catalog;
 /// decides everything that can refuse it before its first write, and its search index entry commits with it
 /// (docs/adr/0006-write-path.md).
 /// </summary>
-public sealed class ComponentCatalog(
+public sealed class ComponentDocuments(
     ComponentStore store, IndexProjection projection, ComponentQuality quality, DocumentCache cache, TimeProvider clock)
 {
     private const int MaxStarRetries = 3;
