@@ -178,6 +178,12 @@ public sealed class WebBrowserTests
         await Expect(page.Locator($".refs a[href='/components/{dependency}']").First).ToBeVisibleAsync();
         await Expect(page.Locator(".side")).ToContainTextAsync($"{team}-checkout");
         await Expect(page.Locator(".finding a[href^='#s-']").First).ToBeVisibleAsync();
+        var csharp = page.Locator("pre.hl code.language-csharp").First;
+        await Expect(csharp.Locator(".keyword").First).ToBeVisibleAsync();
+        var colours = await csharp.EvaluateAsync<string[]>(
+            "code => [getComputedStyle(code).color, getComputedStyle(code.querySelector('.keyword')).color, getComputedStyle(code.querySelector('.string, .comment')).color]");
+        Assert.AreNotEqual(colours[0], colours[1], "a C# keyword is coloured unlike plain code text");
+        Assert.AreNotEqual(colours[0], colours[2], "a C# string or comment is coloured unlike plain code text");
         await ScreenshotAsync(page, "component");
 
         await page.ClickAsync($"svg a[data-node='{dependency}']");
