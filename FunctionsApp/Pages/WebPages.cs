@@ -7,6 +7,7 @@ using ComponentCatalog.Errors;
 using ComponentCatalog.Http;
 using ComponentCatalog.Markdown;
 using ComponentCatalog.Model;
+using ComponentCatalog.Quality;
 using ComponentCatalog.Search;
 using ComponentCatalog.Storage;
 using ComponentCatalog.Web;
@@ -35,8 +36,8 @@ internal sealed record PageResult(HttpStatusCode Status, string Body, string Con
 /// <see cref="PageAuth"/> (the API's own); a page never writes — the editor saves through the API.
 /// </summary>
 internal sealed class WebPages(
-    PageAuth auth, PageRenderer renderer, ComponentDocuments catalog, ComponentSearch search, ComponentGraph graph,
-    MarkdownTemplate markdown, JobStore jobs, DevSignIn devSignIn, AuthOptions authOptions, CatalogOptions options, TimeProvider clock)
+    PageAuth auth, PageRenderer renderer, ComponentDocuments catalog, PageCache pageCache, ComponentQuality quality, ComponentSearch search,
+    ComponentGraph graph, MarkdownTemplate markdown, JobStore jobs, DevSignIn devSignIn, AuthOptions authOptions, CatalogOptions options, TimeProvider clock)
 {
     public const int PageSize = 20;
     private const int FacetScanLimit = 5000;
@@ -81,15 +82,16 @@ internal sealed class WebPages(
         var p = new QueryParameters(req.Query);
         var depth = p.Int("depth", 1, 3, 1);
         var direction = p.OneOf("direction", "both", "out", "in", "both");
+        // One document read (this instance's cache), then what only changes with the revision (cached HTML and
+        // revision list, PageCache), then what depends on the rest of the catalog: the in-memory index, no storage.
         var stored = await catalog.GetAsync(name, ct);
         var document = stored.Document;
-        var report = await catalog.QualityAsync(name, ct);
-        var revisions = await catalog.ListRevisionsAsync(name, ct);
+        var (sections, revisions) = await pageCache.PartsAsync(name, stored, ct);
+        var report = await quality.EvaluateAsync(document, ct: ct);
         var entry = await search.EntryAsync(name, ct);
         var exists = await search.NameLookupAsync(ct);
         var around = entry is null ? new GraphView([new GraphNode(name, document.Title, true)], []) : graph.Around(name, direction, depth);
         var dependents = entry is null ? [] : graph.Dependents(name, transitive: true);
-        var sections = DocumentHtml.Sections(document);
         var staleBefore = clock.GetUtcNow().AddDays(-options.StaleAfterDays);
         bool Exists(string reference) => exists(IndexEntry.ReferenceName(reference));
 

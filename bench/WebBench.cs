@@ -1,0 +1,68 @@
+using System.Net.Http.Headers;
+using DevHost;
+using DevHost.Tokens;
+
+namespace Bench;
+
+/// <summary>
+/// The website's rows (issue 15: a page p50 at most 1.5 × the JSON call serving the same data), in the whole
+/// benchmark and alone with <c>--web</c>: seeds generated ~12 KB documents and one of ~50 KB straight into storage,
+/// then measures pages and their JSON calls through the dev host, plus the pieces of a component page
+/// (the raw Markdown, the revision list) to show where a page's time goes.
+/// </summary>
+internal static class WebBench
+{
+    public const string LargeName = "component-large-50kb";
+
+    public static async Task<int> RunAsync(string configuration, Report report, Action<string> progress, int size)
+    {
+        progress("Starting Azurite");
+        await using var azurite = await AzuriteProcess.StartAsync(dataDirectory: null);
+        progress($"Seeding {size:N0} documents and one of ~50 KB directly");
+        await ReadsBench.SeedAsync(azurite.ConnectionString, size, i => Synthetic.Markdown(i, size));
+        await ReadsBench.SeedAsync(azurite.ConnectionString, 1, _ => Synthetic.Markdown(1, size, 50_000).Replace(Synthetic.Name(1), LargeName, StringComparison.Ordinal));
+        var storage = new Dictionary<string, string> { ["CatalogStorage"] = azurite.ConnectionString, ["RateLimit__PermitsPerMinute"] = "1000000" };
+        await using var host = await DevHostProcess.StartAsync(configuration, storage, TimeSpan.FromSeconds(600));
+        var http = host.Client;
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            DevTokens.Create(new DevTokenRequest { Roles = ["Catalog.Admin"], Teams = [.. Synthetic.Teams], Subject = "bench" }));
+        progress("Pages against their JSON calls");
+        await AddRowsAsync(http, LargeName, Synthetic.Word(11), size >= 10_000 ? 2000 : 300, report);
+        return report.Failures.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>Search and component page p50 as ratios to the JSON calls, and the component page's storage-bound parts.</summary>
+    public static async Task AddRowsAsync(HttpClient http, string name, string query, int n, Report report)
+    {
+        async Task<bool> Ok(string path)
+        {
+            using var response = await http.GetAsync(path);
+            await response.Content.CopyToAsync(Stream.Null);
+            return response.IsSuccessStatusCode;
+        }
+        var q = Uri.EscapeDataString(query);
+        var measured = new List<(string Label, Latency Latency)>();
+        async Task<Latency> TimeAsync(string label, string path)
+        {
+            var latency = await Measure.SequentialAsync(n, _ => Ok(path));
+            measured.Add((label, latency));
+            return latency;
+        }
+        var searchJson = await TimeAsync("search JSON", $"api/components?q={q}&limit=20");
+        var searchPage = await TimeAsync("search page", $"search?q={q}");
+        var documentJson = await TimeAsync("document JSON", $"api/components/{name}");
+        var componentPage = await TimeAsync("component page", $"components/{name}");
+        var raw = await TimeAsync("raw Markdown", $"components/{name}/raw");
+        var history = await TimeAsync("history page", $"components/{name}/history");
+        foreach (var (label, latency) in measured.Where(m => m.Latency.Errors > 0))
+        {
+            report.Failures.Add($"web, {label}: {latency.Errors} errors");
+        }
+        report.Add("web", "search page (HTML, facets over all hits)", searchPage.P50, "ms", floor: searchJson.P50, floorName: "GET /api/components?q", target: 1.5, targetIsRatio: true,
+            extra: $"p95 {searchPage.P95:0.0} ms");
+        report.Add("web", "component page (HTML, quality, graph, revisions)", componentPage.P50, "ms", floor: documentJson.P50, floorName: "GET document", target: 1.5, targetIsRatio: true,
+            extra: $"p95 {componentPage.P95:0.0} ms");
+        report.Add("web", "  part: raw Markdown page (cached document, no HTML)", raw.P50, "ms", floor: documentJson.P50, floorName: "GET document");
+        report.Add("web", "  part: history page (revision list from storage)", history.P50, "ms", floor: documentJson.P50, floorName: "GET document");
+    }
+}
