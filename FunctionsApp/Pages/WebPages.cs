@@ -43,6 +43,7 @@ internal sealed class WebPages(
     private const int FacetScanLimit = 5000;
     private const int FacetOptions = 12;
     private const int MaxGraphNodes = 400;
+    private const int TrendPoints = 60;
 
     public Task<PageResult> SearchAsync(HttpRequestData req, CancellationToken ct) => PageAsync(req, "ListComponents", async caller =>
     {
@@ -161,9 +162,7 @@ internal sealed class WebPages(
         var cycles = whole.Cycles.Where(c => keep is null || c.Any(keep.Contains)).ToList();
         var hot = cycles.SelectMany(c => c).ToHashSet(StringComparer.Ordinal);
         var staleBefore = clock.GetUtcNow().AddDays(-options.StaleAfterDays);
-        var trend = (await jobs.ReadSeriesAsync("quality-trend", ct)).TakeLast(30)
-            .Select(r => (r.Key, r.Data.TryGetProperty("overall", out var o) && o.TryGetProperty("average", out var a) && a.ValueKind == System.Text.Json.JsonValueKind.Number ? a.GetDouble() : 0))
-            .ToList();
+        var trend = QualityTrend(await jobs.ReadSeriesAsync("quality-trend", ct), team);
         var view = new GraphOverview(
             team, teams, GraphLayout.Lay(nodes, edges, null, hot), cycles,
             [.. whole.Dangling.Where(d => keep is null || keep.Contains(d.From)).DistinctBy(d => (d.From, d.To)).Select(d => new ReportRow(d.From, d.To))],
@@ -278,6 +277,30 @@ internal sealed class WebPages(
         var heading = TemplateSections.All.FirstOrDefault(s => string.Equals(s.Field, field, StringComparison.OrdinalIgnoreCase))?.Heading;
         var target = heading is null ? null : sections.FirstOrDefault(s => s.Heading == heading)?.Id;
         return new FindingView(finding.Severity.ToString(), finding.Rule, finding.Message, target, heading ?? finding.Section);
+    }
+
+    /// <summary>
+    /// The last <see cref="TrendPoints"/> quality snapshots (report <c>quality-trend</c>, one row a day, keyed by
+    /// day): the catalog's average, or <paramref name="team"/>'s from the row's <c>owners</c>; days without a score
+    /// for it are left out.
+    /// </summary>
+    internal static QualityTrendView QualityTrend(IEnumerable<Storage.ReportRow> rows, string? team)
+    {
+        var points = new List<TrendPoint>();
+        foreach (var row in rows.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            var data = row.Data;
+            var summary = team is null
+                ? data.TryGetProperty("overall", out var overall) ? overall : default
+                : data.TryGetProperty("owners", out var owners) && owners.ValueKind == System.Text.Json.JsonValueKind.Object && owners.TryGetProperty(team, out var owned) ? owned : default;
+            if (summary.ValueKind == System.Text.Json.JsonValueKind.Object
+                && summary.TryGetProperty("average", out var average) && average.ValueKind == System.Text.Json.JsonValueKind.Number)
+            {
+                var count = summary.TryGetProperty("count", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.Number ? n.GetInt32() : 0;
+                points.Add(new TrendPoint(row.Key, average.GetDouble(), count));
+            }
+        }
+        return new QualityTrendView(team is null ? "the catalog" : "team " + team, [.. points.TakeLast(TrendPoints)]);
     }
 
     private static IEnumerable<DiffLineView> DiffLines(string unified) =>
