@@ -31,6 +31,30 @@ internal static class WebBench
         return report.Failures.Count == 0 ? 0 : 1;
     }
 
+    /// <summary>The median of each step a page reports in its <c>Server-Timing</c> header, over <paramref name="count"/> requests.</summary>
+    private static async Task<List<(string Step, double Ms)>> ServerTimingAsync(HttpClient http, string path, int count)
+    {
+        var samples = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await http.GetAsync(path);
+            if (!response.Headers.TryGetValues("Server-Timing", out var values)) continue;
+            foreach (var entry in values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+            {
+                var parts = entry.Split(";dur=");
+                if (parts.Length != 2 || !double.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var ms)) continue;
+                if (!samples.TryGetValue(parts[0], out var list))
+                {
+                    samples[parts[0]] = list = [];
+                    order.Add(parts[0]);
+                }
+                list.Add(ms);
+            }
+        }
+        return [.. order.Select(step => (step, Latency.From(samples[step], 0).P50))];
+    }
+
     /// <summary>Search and component page p50 as ratios to the JSON calls, and the component page's storage-bound parts.</summary>
     public static async Task AddRowsAsync(HttpClient http, string name, string query, int n, Report report)
     {
@@ -52,6 +76,7 @@ internal static class WebBench
         var searchPage = await TimeAsync("search page", $"search?q={q}");
         var documentJson = await TimeAsync("document JSON", $"api/components/{name}");
         var componentPage = await TimeAsync("component page", $"components/{name}");
+        var steps = await ServerTimingAsync(http, $"components/{name}", Math.Min(n, 200));
         var raw = await TimeAsync("raw Markdown", $"components/{name}/raw");
         var history = await TimeAsync("history page", $"components/{name}/history");
         foreach (var (label, latency) in measured.Where(m => m.Latency.Errors > 0))
@@ -62,6 +87,10 @@ internal static class WebBench
             extra: $"p95 {searchPage.P95:0.0} ms");
         report.Add("web", "component page (HTML, quality, graph, revisions)", componentPage.P50, "ms", floor: documentJson.P50, floorName: "GET document", target: 1.5, targetIsRatio: true,
             extra: $"p95 {componentPage.P95:0.0} ms");
+        foreach (var (step, ms) in steps)
+        {
+            report.Add("web", $"  component page step: {step} (Server-Timing p50)", ms, "ms", floor: documentJson.P50, floorName: "GET document");
+        }
         report.Add("web", "  part: raw Markdown page (cached document, no HTML)", raw.P50, "ms", floor: documentJson.P50, floorName: "GET document");
         report.Add("web", "  part: history page (revision list from storage)", history.P50, "ms", floor: documentJson.P50, floorName: "GET document");
     }

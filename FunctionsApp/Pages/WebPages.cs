@@ -27,6 +27,9 @@ internal sealed record PageResult(HttpStatusCode Status, string Body, string Con
     /// <summary>Cookies to set, all HttpOnly; <c>Lax</c> ones are sent on a top-level navigation from another site too.</summary>
     public List<(string Name, string Value, TimeSpan? MaxAge, bool Lax)> Cookies { get; } = [];
 
+    /// <summary>A <c>Server-Timing</c> header value (<see cref="Pages.ServerTiming"/>), or null.</summary>
+    public string? ServerTiming { get; set; }
+
     public static PageResult Redirect(string location) => new(HttpStatusCode.SeeOther, string.Empty, Html, location);
 }
 
@@ -85,14 +88,19 @@ internal sealed class WebPages(
         var direction = p.OneOf("direction", "both", "out", "in", "both");
         // One document read (this instance's cache), then what only changes with the revision (cached HTML and
         // revision list, PageCache), then what depends on the rest of the catalog: the in-memory index, no storage.
+        var timing = new ServerTiming();
         var stored = await catalog.GetAsync(name, ct);
         var document = stored.Document;
+        timing.Mark("document");
         var (sections, revisions) = await pageCache.PartsAsync(name, stored, ct);
+        timing.Mark("html-revisions");
         var report = await quality.EvaluateAsync(document, ct: ct);
+        timing.Mark("quality");
         var entry = await search.EntryAsync(name, ct);
         var exists = await search.NameLookupAsync(ct);
         var around = entry is null ? new GraphView([new GraphNode(name, document.Title, true)], []) : graph.Around(name, direction, depth);
         var dependents = entry is null ? [] : graph.Dependents(name, transitive: true);
+        timing.Mark("graph");
         var staleBefore = clock.GetUtcNow().AddDays(-options.StaleAfterDays);
         bool Exists(string reference) => exists(IndexEntry.ReferenceName(reference));
 
@@ -107,7 +115,10 @@ internal sealed class WebPages(
             GraphLayout.Lay(around.Nodes, around.Edges, name, new HashSet<string>()), depth, direction,
             [.. revisions.Select(r => new RevisionView(r.Revision, r.UpdatedAt, r.UpdatedBy))],
             caller.User?.CanWriteFor(document.Owner) == true);
-        return await RenderAsync<ComponentPage>(caller, view);
+        var page = await RenderAsync<ComponentPage>(caller, view);
+        timing.Mark("render");
+        page.ServerTiming = timing.ToString();
+        return page;
     }, ct);
 
     public Task<PageResult> RawAsync(HttpRequestData req, string name, CancellationToken ct) => PageAsync(req, "GetComponent", async _ =>
