@@ -18,7 +18,7 @@ public sealed class PageCacheTests
 
         var parts = await cache.PartsAsync(name, first, CancellationToken.None);
         var (second, _) = await sut.Catalog.PutAsync(name, Documents.Minimal() with { Description = "Takes card payments, refunds and **chargebacks**." },
-            Preconditions.None, Users.Payments);
+            new Preconditions(first.ETag, null), Users.Payments);
         var again = await cache.PartsAsync(name, first, CancellationToken.None);
         var next = await cache.PartsAsync(name, second, CancellationToken.None);
 

@@ -156,7 +156,8 @@ public sealed class WebBrowserTests
         var team = NewTeam();
         var (name, dependency, missing) = ($"{team}-payments", $"{team}-ledger", $"{team}-nowhere");
         await ApiAsync(HttpMethod.Post, "api/components", team, SmallDocument(team, dependency, "Ledger", "core"));
-        await ApiAsync(HttpMethod.Post, "api/components", team, FullDocument(team, name, dependency, missing));
+        await ApiAsync(HttpMethod.Post, "api/components", team, FullDocument(team, name, dependency, missing)
+            .Replace("        await ledger.RecordAsync(charge, ct);", "        await ledger.RecordAsync(charge, ct); // then \"recorded\"", StringComparison.Ordinal));
         await ApiAsync(HttpMethod.Post, "api/components", team, SmallDocument(team, $"{team}-checkout", "Checkout", "web")
             + $"\n## Dependencies\n- Internal Modules:\n  - {name} - takes the payments\n");
         var page = await SignedInAsync("Catalog.Reader", team);
@@ -181,10 +182,12 @@ public sealed class WebBrowserTests
         await Expect(page.Locator($".refs a[href='/components/{dependency}']").First).ToBeVisibleAsync();
         await Expect(page.Locator(".side")).ToContainTextAsync($"{team}-checkout");
         await Expect(page.Locator(".finding a[href^='#s-']").First).ToBeVisibleAsync();
-        var csharp = page.Locator("pre.hl code.language-csharp").First;
-        await Expect(csharp.Locator(".keyword").First).ToBeVisibleAsync();
-        var colours = await csharp.EvaluateAsync<string[]>(
-            "code => [getComputedStyle(code).color, getComputedStyle(code.querySelector('.keyword')).color, getComputedStyle(code.querySelector('.string, .comment')).color]");
+        await Expect(page.Locator("pre.hl code.language-csharp .keyword").First).ToBeVisibleAsync();
+        await Expect(page.Locator("pre.hl code.language-csharp :is(.string, .comment)").First).ToBeAttachedAsync();
+        var colours = await page.EvaluateAsync<string[]>(
+            "() => [getComputedStyle(document.querySelector('pre.hl code.language-csharp')).color, "
+            + "getComputedStyle(document.querySelector('pre.hl code.language-csharp .keyword')).color, "
+            + "getComputedStyle(document.querySelector('pre.hl code.language-csharp :is(.string, .comment)')).color]");
         Assert.AreNotEqual(colours[0], colours[1], "a C# keyword is coloured unlike plain code text");
         Assert.AreNotEqual(colours[0], colours[2], "a C# string or comment is coloured unlike plain code text");
         await ScreenshotAsync(page, "component");
