@@ -20,6 +20,13 @@ var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Re
 var report = new Report(quick ? "quick" : "full", configuration);
 var total = Stopwatch.StartNew();
 void Progress(string step) => Console.WriteLine($"[{total.Elapsed:mm\\:ss}] {step}");
+if (args.Contains("--index-load"))
+{
+    var indexReport = new Report("index-load", configuration);
+    await IndexBench.RunLoadAsync(indexReport, Progress, IndexBench.Size(args, "--index-load", 10_000));
+    indexReport.Print(total.Elapsed);
+    return 0;
+}
 if (args.Contains("--reads"))
 {
     var readsReport = new Report("reads", configuration);
