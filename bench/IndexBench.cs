@@ -111,4 +111,48 @@ internal static class IndexBench
         var loaded = await new IndexStore(tables).LoadAllAsync();
         report.Add("index load", $"IndexStore.LoadAllAsync: {loaded.Count:N0} entries (scan + gunzip + parse)", watch.Elapsed.TotalMilliseconds, "ms");
     }
+
+    /// <summary>
+    /// <c>--index-memory N</c>: the index built in process from N entries shaped like the synthetic documents'
+    /// (1,000 parsed for real, then repeated under new names with each document's own marker word, so every
+    /// size has the same words per document), with GC heap bytes per document and the build time.
+    /// </summary>
+    public static void RunMemory(Report report, Action<string> progress, int size)
+    {
+        var template = new ComponentCatalog.Markdown.MarkdownTemplate();
+        var now = DateTimeOffset.UtcNow;
+        var empty = GC.GetTotalMemory(forceFullCollection: true);
+        var poolSize = Math.Min(size, 1_000);
+        progress($"Parsing {poolSize:N0} documents for their entries");
+        var pool = Enumerable.Range(0, poolSize).Select(i => Entry(template, i, size, now)).ToArray();
+        var terms = pool.Average(e => e.Terms.Count);
+        IndexEntry Make(int i)
+        {
+            var model = pool[i % poolSize];
+            if (i < poolSize) return model;
+            var words = new Dictionary<string, float>(model.Terms, StringComparer.Ordinal);
+            words.Remove(Synthetic.Marker(i % poolSize));
+            words[Synthetic.Marker(i)] = 1;
+            return model with { Name = Synthetic.Name(i), Title = $"Component {i:D6}", Terms = words };
+        }
+
+        progress($"Building the index of {size:N0} entries");
+        var watch = Stopwatch.StartNew();
+        var index = new CatalogIndex();
+        for (var i = 0; i < size; i++) index.Upsert(Make(i));
+        index.TrimExcess();
+        var build = watch.Elapsed.TotalMilliseconds;
+        pool = null;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        var perDocument = (after - empty) / (double)size;
+        report.Add("index memory", $"{size:N0} documents, {terms:0} distinct words each: GC heap per document", perDocument, "bytes",
+            extra: $"{(after - empty) / 1024.0 / 1024:0} MiB in all, {perDocument / terms:0.0} bytes a word-in-document");
+        report.Add("index memory", $"build from {size:N0} parsed entries", build, "ms", extra: $"{build * 1000 / size:0} µs a document");
+        report.Add("index memory", "process working set after the build", Environment.WorkingSet / 1024.0 / 1024, "MiB");
+        watch.Restart();
+        var hits = index.Search(new SearchQuery { Q = Synthetic.Word(11) }, null, 20, DateTimeOffset.MinValue).Items.Count;
+        report.Add("index memory", $"one-word search over {size:N0} ({hits} hits shown)", watch.Elapsed.TotalMilliseconds, "ms");
+        GC.KeepAlive(index);
+    }
 }

@@ -27,6 +27,13 @@ if (args.Contains("--index-load"))
     indexReport.Print(total.Elapsed);
     return 0;
 }
+if (args.Contains("--index-memory"))
+{
+    var indexReport = new Report("index-memory", configuration);
+    IndexBench.RunMemory(indexReport, Progress, IndexBench.Size(args, "--index-memory", 10_000));
+    indexReport.Print(total.Elapsed);
+    return 0;
+}
 if (args.Contains("--reads"))
 {
     var readsReport = new Report("reads", configuration);
