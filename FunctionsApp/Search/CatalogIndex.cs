@@ -24,17 +24,106 @@ public sealed class CatalogIndex
     private readonly Dictionary<string, HashSet<int>> _byLibrary = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> _byLifecycle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> _incoming = new(StringComparer.Ordinal);
-    // Words are numbered once; each entry keeps its words as sorted ids with weights (8 bytes a word),
-    // and each word keeps the ids of the entries that had it (removed ones are skipped, then compacted).
+    // Words are numbered once. Each word keeps its postings as one byte buffer of (entry id delta, weight in half
+    // units) varints, in the order entries were added; each entry keeps its sorted word ids as delta varints (for
+    // removal). About 3 bytes a word-in-document instead of 12 for an int list plus id and weight arrays
+    // (docs/adr/0071-index-memory-and-snapshot.md). Removed entries are skipped in the postings, then compacted.
     private readonly Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
     /// <summary>Every word ever indexed, sorted: prefix completion of the last query word, typo candidates.</summary>
     private readonly SortedSet<string> _vocabulary = new(StringComparer.Ordinal);
-    private readonly List<List<int>> _postings = [];
-    private readonly List<int> _documentFrequency = [];
-    private readonly List<int[]?> _entryWords = [];
-    private readonly List<float[]?> _entryWeights = [];
+    private readonly List<Postings> _postings = [];
+    private readonly List<byte[]?> _entryWords = [];
+    /// <summary>Shared copies of the filter values and edge targets, which repeat across entries.</summary>
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private double _totalLength;
-    private int _staleSlots;
+    private long _staleSlots;
+    private long _slots;
+
+    /// <summary>One word's postings: (entry id − previous id, weight × 2) varints; <see cref="Frequency"/> counts live entries.</summary>
+    private struct Postings
+    {
+        public byte[] Data;
+        public int Length;
+        public int Last;
+        public int Frequency;
+
+        public void Append(int id, float weight)
+        {
+            if (Data.Length - Length < 10) Array.Resize(ref Data, Math.Max(8, Data.Length * 2));
+            Length = Varint.Write(Data, Length, (uint)(id - Last));
+            Length = Varint.Write(Data, Length, Units(weight));
+            Last = id;
+        }
+    }
+
+    /// <summary>Weights are sums of 3, 2, 1 and 0.5 per occurrence: kept exactly as whole half units.</summary>
+    private static uint Units(float weight) => (uint)Math.Clamp(MathF.Round(weight * 2), 0, uint.MaxValue);
+
+    /// <summary>LEB128 unsigned varints over a byte buffer.</summary>
+    private static class Varint
+    {
+        public static int Write(byte[] data, int at, uint value)
+        {
+            while (value >= 0x80)
+            {
+                data[at++] = (byte)(value | 0x80);
+                value >>= 7;
+            }
+            data[at++] = (byte)value;
+            return at;
+        }
+
+        public static uint Read(ReadOnlySpan<byte> data, ref int at)
+        {
+            uint value = 0;
+            var shift = 0;
+            byte b;
+            do
+            {
+                b = data[at++];
+                value |= (uint)(b & 0x7F) << shift;
+                shift += 7;
+            }
+            while (b >= 0x80);
+            return value;
+        }
+    }
+
+    /// <summary>Decodes a word's postings: (entry id, weight).</summary>
+    private void ForEachPosting(int wordId, Action<int, double> visit)
+    {
+        var postings = _postings[wordId];
+        var data = postings.Data.AsSpan(0, postings.Length);
+        var at = 0;
+        var id = -1;
+        while (at < data.Length)
+        {
+            id += (int)Varint.Read(data, ref at);
+            var units = Varint.Read(data, ref at);
+            visit(id, units / 2.0);
+        }
+    }
+
+    /// <summary>An entry's sorted word ids, decoded.</summary>
+    private static List<int> WordsOf(byte[] encoded)
+    {
+        var words = new List<int>();
+        var at = 0;
+        var word = -1;
+        while (at < encoded.Length)
+        {
+            word += (int)Varint.Read(encoded, ref at);
+            words.Add(word);
+        }
+        return words;
+    }
+
+    private string Intern(string value)
+    {
+        if (_strings.TryGetValue(value, out var shared)) return shared;
+        _strings[value] = value;
+        return value;
+    }
 
     public int Count
     {
@@ -65,8 +154,7 @@ public sealed class CatalogIndex
             }
             RemoveLocked(entry.Name);
             var id = _entries.Count;
-            var words = new int[entry.Terms.Count];
-            var weights = new float[entry.Terms.Count];
+            var words = new (int WordId, float Weight)[entry.Terms.Count];
             var k = 0;
             foreach (var (term, weight) in entry.Terms)
             {
@@ -74,18 +162,32 @@ public sealed class CatalogIndex
                 {
                     _wordIds[term] = wordId = _postings.Count;
                     _vocabulary.Add(term);
-                    _postings.Add([]);
-                    _documentFrequency.Add(0);
+                    _postings.Add(new Postings { Data = [], Last = -1 });
                 }
-                words[k] = wordId;
-                weights[k++] = weight;
-                _postings[wordId].Add(id);
-                _documentFrequency[wordId]++;
+                words[k++] = (wordId, weight);
             }
-            Array.Sort(words, weights);
-            _entryWords.Add(words);
-            _entryWeights.Add(weights);
-            entry = entry with { Terms = NoTerms };
+            Array.Sort(words, (a, b) => a.WordId.CompareTo(b.WordId));
+            var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
+            var encoded = new byte[words.Length * 5];
+            var length = 0;
+            var previous = -1;
+            foreach (var (wordId, weight) in words)
+            {
+                postings[wordId].Append(id, weight);
+                postings[wordId].Frequency++;
+                length = Varint.Write(encoded, length, (uint)(wordId - previous));
+                previous = wordId;
+            }
+            _entryWords.Add(encoded.AsSpan(0, length).ToArray());
+            _slots += words.Length;
+            entry = entry with
+            {
+                Terms = NoTerms,
+                Owner = entry.Owner is null ? null : Intern(entry.Owner),
+                Tags = [.. entry.Tags.Select(Intern)],
+                Libraries = [.. entry.Libraries.Select(Intern)],
+                Edges = [.. entry.Edges.Select(e => e with { From = entry.Name, To = Intern(e.To), Relationship = e.Relationship is null ? null : Intern(e.Relationship) })],
+            };
             _entries.Add(entry);
             _ids[entry.Name] = id;
             _names.Add(entry.Name);
@@ -105,10 +207,11 @@ public sealed class CatalogIndex
         _lock.EnterWriteLock();
         try
         {
-            foreach (var ids in _postings) ids.TrimExcess();
+            var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
+            for (var w = 0; w < postings.Length; w++) Array.Resize(ref postings[w].Data, postings[w].Length);
+            _postings.TrimExcess();
             _entries.TrimExcess();
             _entryWords.TrimExcess();
-            _entryWeights.TrimExcess();
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -254,8 +357,8 @@ public sealed class CatalogIndex
         for (var w = 0; w < words.Length; w++)
         {
             var found = Variants(words[w], prefix: w == words.Length - 1)
-                .Where(v => _documentFrequency[v.WordId] > 0)
-                .Select(v => (v.WordId, v.Exact, Math.Log(1 + (n - _documentFrequency[v.WordId] + 0.5) / (_documentFrequency[v.WordId] + 0.5))))
+                .Where(v => _postings[v.WordId].Frequency > 0)
+                .Select(v => (v.WordId, v.Exact, Math.Log(1 + (n - _postings[v.WordId].Frequency + 0.5) / (_postings[v.WordId].Frequency + 0.5))))
                 .ToArray();
             if (found.Length == 0)
             {
@@ -263,46 +366,48 @@ public sealed class CatalogIndex
             }
             variants.Add(found);
         }
-        variants.Sort((a, b) => a.Sum(v => _documentFrequency[v.WordId]).CompareTo(b.Sum(v => _documentFrequency[v.WordId])));
+        variants.Sort((a, b) => a.Sum(v => _postings[v.WordId].Frequency).CompareTo(b.Sum(v => _postings[v.WordId].Frequency)));
+
+        // Word at a time, rarest first: the first word's postings (filtered) are the candidates, each later word keeps
+        // those it also matches. Per word, a document's best variant counts: matched as typed first, then BM25.
+        Dictionary<int, (double Score, int Exact)>? candidates = null;
+        foreach (var options in variants)
+        {
+            var best = new Dictionary<int, (double Bm25, bool Exact)>();
+            foreach (var (wordId, isExact, idf) in options)
+            {
+                ForEachPosting(wordId, (id, tf) =>
+                {
+                    if (candidates is not null && !candidates.ContainsKey(id)) return;
+                    if (_entries[id] is not { } entry) return;
+                    var bm25 = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * entry.Length / averageLength));
+                    if (best.TryGetValue(id, out var current))
+                    {
+                        if (isExact && !current.Exact || isExact == current.Exact && bm25 > current.Bm25) best[id] = (bm25, isExact);
+                    }
+                    else if (candidates is not null || matches(id))
+                    {
+                        best[id] = (bm25, isExact);
+                    }
+                });
+            }
+            var kept = new Dictionary<int, (double Score, int Exact)>(best.Count);
+            foreach (var (id, (bm25, isExact)) in best)
+            {
+                var (score, exact) = candidates is null ? (0d, 0) : candidates[id];
+                kept[id] = (score + bm25, exact + (isExact ? 1 : 0));
+            }
+            candidates = kept;
+            if (candidates.Count == 0) return new SearchPage([], null);
+        }
 
         var hits = new List<(double Rank, IndexEntry Entry)>();
-        var seen = new HashSet<int>();
-        foreach (var (candidateWord, _, _) in variants[0])
+        foreach (var (id, (score, exact)) in candidates!)
         {
-            foreach (var id in _postings[candidateWord])
-            {
-                var entry = _entries[id];
-                if (entry is null || !seen.Add(id) || !matches(id)) continue;
-                var entryWords = _entryWords[id]!;
-                var entryWeights = _entryWeights[id]!;
-                double score = 0;
-                var exact = 0;
-                var all = true;
-                foreach (var options in variants)
-                {
-                    double best = -1;
-                    var bestExact = false;
-                    foreach (var (wordId, isExact, idf) in options)
-                    {
-                        var at = Array.BinarySearch(entryWords, wordId);
-                        if (at < 0) continue;
-                        var tf = entryWeights[at];
-                        var bm25 = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * entry.Length / averageLength));
-                        if (isExact && !bestExact || isExact == bestExact && bm25 > best)
-                        {
-                            best = bm25;
-                            bestExact = isExact;
-                        }
-                    }
-                    if (best < 0) { all = false; break; }
-                    score += best;
-                    if (bestExact) exact++;
-                }
-                if (!all) continue;
-                var rank = Math.Round(exact * TierWeight + Math.Min(score, TierWeight - 1), 6);
-                if (after is not null && !IsAfter(rank, entry.Name, after)) continue;
-                hits.Add((rank, entry));
-            }
+            var entry = _entries[id]!;
+            var rank = Math.Round(exact * TierWeight + Math.Min(score, TierWeight - 1), 6);
+            if (after is not null && !IsAfter(rank, entry.Name, after)) continue;
+            hits.Add((rank, entry));
         }
 
         hits.Sort((a, b) => a.Rank != b.Rank ? b.Rank.CompareTo(a.Rank) : string.CompareOrdinal(a.Entry.Name, b.Entry.Name));
@@ -327,8 +432,8 @@ public sealed class CatalogIndex
             var completions = _vocabulary.GetViewBetween(word, _vocabulary.Max!)
                 .TakeWhile(v => v.StartsWith(word, StringComparison.Ordinal))
                 .Select(v => _wordIds[v])
-                .Where(v => _documentFrequency[v] > 0)
-                .OrderByDescending(v => _documentFrequency[v])
+                .Where(v => _postings[v].Frequency > 0)
+                .OrderByDescending(v => _postings[v].Frequency)
                 .Take(MaxCompletions);
             foreach (var completion in completions) found[completion] = true;
         }
@@ -384,16 +489,16 @@ public sealed class CatalogIndex
         foreach (var library in entry.Libraries) RemoveFrom(_byLibrary, library, id);
         RemoveFrom(_byLifecycle, entry.Lifecycle?.ToString(), id);
         foreach (var edge in entry.Edges) RemoveFrom(_incoming, edge.To, id);
-        var words = _entryWords[id]!;
+        var words = WordsOf(_entryWords[id]!);
+        var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
         foreach (var wordId in words)
         {
-            _documentFrequency[wordId]--;
+            postings[wordId].Frequency--;
         }
         _entryWords[id] = null;
-        _entryWeights[id] = null;
         _totalLength -= entry.Length;
-        _staleSlots += words.Length;
-        if (_staleSlots > 1_000_000 && _staleSlots > _postings.Sum(p => p.Count) / 2)
+        _staleSlots += words.Count;
+        if (_staleSlots > 1_000_000 && _staleSlots > _slots / 2)
         {
             Compact();
         }
@@ -402,10 +507,18 @@ public sealed class CatalogIndex
     /// <summary>Drops postings of removed entries (they are skipped, not deleted, on removal).</summary>
     private void Compact()
     {
-        foreach (var ids in _postings)
+        var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
+        for (var w = 0; w < postings.Length; w++)
         {
-            ids.RemoveAll(id => _entries[id] is null);
+            var kept = new Postings { Data = new byte[postings[w].Length], Last = -1, Frequency = postings[w].Frequency };
+            ForEachPosting(w, (id, tf) =>
+            {
+                if (_entries[id] is not null) kept.Append(id, (float)tf);
+            });
+            Array.Resize(ref kept.Data, kept.Length);
+            postings[w] = kept;
         }
+        _slots -= _staleSlots;
         _staleSlots = 0;
     }
 
