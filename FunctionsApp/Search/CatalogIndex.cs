@@ -118,6 +118,15 @@ public sealed class CatalogIndex
         return words;
     }
 
+    /// <summary>The entry with its repeated strings (filter values, edge targets) shared across entries.</summary>
+    private IndexEntry Shared(IndexEntry entry) => entry with
+    {
+        Owner = entry.Owner is null ? null : Intern(entry.Owner),
+        Tags = [.. entry.Tags.Select(Intern)],
+        Libraries = [.. entry.Libraries.Select(Intern)],
+        Edges = [.. entry.Edges.Select(e => e with { From = entry.Name, To = Intern(e.To), Relationship = e.Relationship is null ? null : Intern(e.Relationship) })],
+    };
+
     private string Intern(string value)
     {
         if (_strings.TryGetValue(value, out var shared)) return shared;
@@ -180,22 +189,11 @@ public sealed class CatalogIndex
             }
             _entryWords.Add(encoded.AsSpan(0, length).ToArray());
             _slots += words.Length;
-            entry = entry with
-            {
-                Terms = NoTerms,
-                Owner = entry.Owner is null ? null : Intern(entry.Owner),
-                Tags = [.. entry.Tags.Select(Intern)],
-                Libraries = [.. entry.Libraries.Select(Intern)],
-                Edges = [.. entry.Edges.Select(e => e with { From = entry.Name, To = Intern(e.To), Relationship = e.Relationship is null ? null : Intern(e.Relationship) })],
-            };
+            entry = Shared(entry with { Terms = NoTerms });
             _entries.Add(entry);
             _ids[entry.Name] = id;
             _names.Add(entry.Name);
-            AddTo(_byOwner, entry.Owner, id);
-            foreach (var tag in entry.Tags) AddTo(_byTag, tag, id);
-            foreach (var library in entry.Libraries) AddTo(_byLibrary, library, id);
-            AddTo(_byLifecycle, entry.Lifecycle?.ToString(), id);
-            foreach (var edge in entry.Edges) AddTo(_incoming, edge.To, id);
+            AddFilters(entry, id);
             _totalLength += entry.Length;
         }
         finally { _lock.ExitWriteLock(); }
@@ -214,6 +212,142 @@ public sealed class CatalogIndex
             _entryWords.TrimExcess();
         }
         finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>The snapshot format this build writes and reads; any other is ignored (the index is loaded by a scan).</summary>
+    internal const int SnapshotFormat = 1;
+
+    /// <summary>
+    /// Writes the whole index as it is in memory (words with their postings, entry slots with their words), so
+    /// <see cref="Import"/> restores exactly this state without re-tokenising or re-parsing any entry.
+    /// </summary>
+    internal void Export(BinaryWriter writer)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            writer.Write(SnapshotFormat);
+            var byId = new string[_postings.Count];
+            foreach (var (word, id) in _wordIds) byId[id] = word;
+            writer.Write(byId.Length);
+            for (var w = 0; w < byId.Length; w++)
+            {
+                var postings = _postings[w];
+                writer.Write(byId[w]);
+                writer.Write(postings.Frequency);
+                writer.Write(postings.Last);
+                writer.Write(postings.Length);
+                writer.Write(postings.Data, 0, postings.Length);
+            }
+            writer.Write(_entries.Count);
+            for (var id = 0; id < _entries.Count; id++)
+            {
+                if (_entries[id] is not { } entry)
+                {
+                    writer.Write(false);
+                    continue;
+                }
+                writer.Write(true);
+                var metadata = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(entry, CatalogJson.Options);
+                writer.Write(metadata.Length);
+                writer.Write(metadata);
+                var words = _entryWords[id]!;
+                writer.Write(words.Length);
+                writer.Write(words);
+            }
+            writer.Write(_totalLength);
+            writer.Write(_staleSlots);
+            writer.Write(_slots);
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>
+    /// Replaces this index with an exported one. Throws <see cref="InvalidDataException"/> when the data is not a
+    /// snapshot of this format (the caller then loads by a scan); this index is left empty or unchanged then.
+    /// </summary>
+    internal void Import(BinaryReader reader)
+    {
+        try
+        {
+            if (reader.ReadInt32() != SnapshotFormat) throw new InvalidDataException("Not an index snapshot of this format.");
+            var wordCount = reader.ReadInt32();
+            var words = new string[wordCount];
+            var postings = new List<Postings>(wordCount);
+            for (var w = 0; w < wordCount; w++)
+            {
+                words[w] = reader.ReadString();
+                var frequency = reader.ReadInt32();
+                var last = reader.ReadInt32();
+                var length = reader.ReadInt32();
+                postings.Add(new Postings { Frequency = frequency, Last = last, Length = length, Data = ReadExactly(reader, length) });
+            }
+            var slots = reader.ReadInt32();
+            var entries = new List<IndexEntry?>(slots);
+            var entryWords = new List<byte[]?>(slots);
+            for (var id = 0; id < slots; id++)
+            {
+                if (!reader.ReadBoolean())
+                {
+                    entries.Add(null);
+                    entryWords.Add(null);
+                    continue;
+                }
+                var metadata = ReadExactly(reader, reader.ReadInt32());
+                entries.Add(System.Text.Json.JsonSerializer.Deserialize<IndexEntry>(metadata, CatalogJson.Options)
+                    ?? throw new InvalidDataException("An empty entry."));
+                entryWords.Add(ReadExactly(reader, reader.ReadInt32()));
+            }
+            var totalLength = reader.ReadDouble();
+            var staleSlots = reader.ReadInt64();
+            var allSlots = reader.ReadInt64();
+
+            _lock.EnterWriteLock();
+            try
+            {
+                foreach (var map in new[] { _byOwner, _byTag, _byLibrary, _byLifecycle, _incoming }) map.Clear();
+                _ids.Clear();
+                _names.Clear();
+                _entries.Clear();
+                _entryWords.Clear();
+                _wordIds.Clear();
+                _vocabulary.Clear();
+                _postings.Clear();
+                _strings.Clear();
+                _postings.AddRange(postings);
+                for (var w = 0; w < words.Length; w++) _wordIds[words[w]] = w;
+                _vocabulary.UnionWith(words);
+                _entryWords.AddRange(entryWords);
+                for (var id = 0; id < entries.Count; id++)
+                {
+                    if (entries[id] is not { } entry)
+                    {
+                        _entries.Add(null);
+                        continue;
+                    }
+                    entry = Shared(entry);
+                    _entries.Add(entry);
+                    _ids[entry.Name] = id;
+                    _names.Add(entry.Name);
+                    AddFilters(entry, id);
+                }
+                _totalLength = totalLength;
+                _staleSlots = staleSlots;
+                _slots = allSlots;
+            }
+            finally { _lock.ExitWriteLock(); }
+        }
+        catch (Exception e) when (e is EndOfStreamException or System.Text.Json.JsonException or ArgumentException or IOException or FormatException)
+        {
+            throw new InvalidDataException("A damaged index snapshot.", e);
+        }
+    }
+
+    private static byte[] ReadExactly(BinaryReader reader, int length)
+    {
+        if (length < 0) throw new InvalidDataException("A negative length.");
+        var data = reader.ReadBytes(length);
+        return data.Length == length ? data : throw new EndOfStreamException();
     }
 
     public void Remove(string name)
@@ -520,6 +654,15 @@ public sealed class CatalogIndex
         }
         _slots -= _staleSlots;
         _staleSlots = 0;
+    }
+
+    private void AddFilters(IndexEntry entry, int id)
+    {
+        AddTo(_byOwner, entry.Owner, id);
+        foreach (var tag in entry.Tags) AddTo(_byTag, tag, id);
+        foreach (var library in entry.Libraries) AddTo(_byLibrary, library, id);
+        AddTo(_byLifecycle, entry.Lifecycle?.ToString(), id);
+        foreach (var edge in entry.Edges) AddTo(_incoming, edge.To, id);
     }
 
     private static void AddTo(Dictionary<string, HashSet<int>> map, string? key, int id)
