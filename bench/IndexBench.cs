@@ -138,7 +138,7 @@ internal static class IndexBench
 
         progress($"Building the index of {size:N0} entries");
         var watch = Stopwatch.StartNew();
-        var index = new CatalogIndex();
+        CatalogIndex? index = new CatalogIndex();
         for (var i = 0; i < size; i++) index.Upsert(Make(i));
         index.TrimExcess();
         var build = watch.Elapsed.TotalMilliseconds;
@@ -153,6 +153,27 @@ internal static class IndexBench
         watch.Restart();
         var hits = index.Search(new SearchQuery { Q = Synthetic.Word(11) }, null, 20, DateTimeOffset.MinValue).Items.Count;
         report.Add("index memory", $"one-word search over {size:N0} ({hits} hits shown)", watch.Elapsed.TotalMilliseconds, "ms");
+
+        // The snapshot a new instance starts from: its size and the time to restore it in process (storage aside).
+        watch.Restart();
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        using (var writer = new BinaryWriter(gzip, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            index.Export(writer);
+        }
+        var export = watch.Elapsed.TotalMilliseconds;
+        var snapshot = buffer.ToArray();
+        report.Add("index snapshot", $"{size:N0} documents: size gzip'd", snapshot.Length / 1024.0 / 1024, "MiB", extra: $"{snapshot.Length / (double)size:0} bytes a document, written in {export:0} ms");
         GC.KeepAlive(index);
+        index = null;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        watch.Restart();
+        var restored = new CatalogIndex();
+        using (var reader = new BinaryReader(new GZipStream(new MemoryStream(snapshot), CompressionMode.Decompress), System.Text.Encoding.UTF8))
+        {
+            restored.Import(reader);
+        }
+        report.Add("index snapshot", $"{size:N0} documents: restore in process (gunzip + import)", watch.Elapsed.TotalMilliseconds, "ms", extra: $"{restored.Count:N0} documents");
     }
 }
