@@ -20,7 +20,7 @@ internal sealed record ChangeIntent(string Name, int Revision, string WriteId, s
 internal sealed record ChangeRow(string Key, string Name, int Revision, string WriteId, DateTimeOffset At);
 
 /// <summary>A stored snapshot of an index (docs/adr/0071-index-memory-and-snapshot.md): its bytes and the change-log position it covers.</summary>
-public sealed record IndexSnapshot(byte[] Data, DateTimeOffset Covers);
+internal sealed record IndexSnapshot(byte[] Data, DateTimeOffset Covers);
 
 /// <summary>What the search index needs of a head: its revision, write id, whether it is live, and its entry.</summary>
 internal sealed record IndexedHead(string Name, int Revision, string WriteId, IndexEntry? Entry);
