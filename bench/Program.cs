@@ -28,6 +28,20 @@ if (args.Contains("--web"))
     await webReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", "web.json"));
     return code;
 }
+if (args.Contains("--index-load"))
+{
+    var indexReport = new Report("index-load", configuration);
+    await IndexBench.RunLoadAsync(indexReport, Progress, IndexBench.Size(args, "--index-load", 10_000));
+    indexReport.Print(total.Elapsed);
+    return 0;
+}
+if (args.Contains("--index-memory"))
+{
+    var indexReport = new Report("index-memory", configuration);
+    IndexBench.RunMemory(indexReport, Progress, IndexBench.Size(args, "--index-memory", 10_000));
+    indexReport.Print(total.Elapsed);
+    return 0;
+}
 if (args.Contains("--reads"))
 {
     var readsReport = new Report("reads", configuration);

@@ -113,7 +113,9 @@ internal sealed partial class MaintenanceJobs(
                 if (live == (entry is not null) && (!live || entry!.Revision == head.Revision)) continue;
                 if (await catalog.ReindexAsync(head, ct)) repaired++;
             }
-            return step(heads.Count, heads.LastOrDefault()?.Name, new() { ["checked"] = heads.Count, ["repaired"] = repaired });
+            // A new instance starts from this snapshot and the change log after it (docs/adr/0071-index-memory-and-snapshot.md).
+            var snapshotBytes = await search.WriteSnapshotAsync(ct);
+            return step(heads.Count, heads.LastOrDefault()?.Name, new() { ["checked"] = heads.Count, ["repaired"] = repaired, ["snapshotBytes"] = snapshotBytes });
         }, report: null, ct);
 
     /// <summary>

@@ -24,17 +24,115 @@ internal sealed class CatalogIndex
     private readonly Dictionary<string, HashSet<int>> _byLibrary = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> _byLifecycle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> _incoming = new(StringComparer.Ordinal);
-    // Words are numbered once; each entry keeps its words as sorted ids with weights (8 bytes a word),
-    // and each word keeps the ids of the entries that had it (removed ones are skipped, then compacted).
+    // Words are numbered once. Each word keeps its postings as one byte buffer of (entry id delta, weight in half
+    // units) varints, in the order entries were added; each entry keeps its sorted word ids as delta varints (for
+    // removal). About 3 bytes a word-in-document instead of 12 for an int list plus id and weight arrays
+    // (docs/adr/0071-index-memory-and-snapshot.md). Removed entries are skipped in the postings, then compacted.
     private readonly Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
     /// <summary>Every word ever indexed, sorted: prefix completion of the last query word, typo candidates.</summary>
     private readonly SortedSet<string> _vocabulary = new(StringComparer.Ordinal);
-    private readonly List<List<int>> _postings = [];
-    private readonly List<int> _documentFrequency = [];
-    private readonly List<int[]?> _entryWords = [];
-    private readonly List<float[]?> _entryWeights = [];
+    private readonly List<Postings> _postings = [];
+    private readonly List<byte[]?> _entryWords = [];
+    /// <summary>Shared copies of the filter values and edge targets, which repeat across entries.</summary>
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private double _totalLength;
-    private int _staleSlots;
+    private long _staleSlots;
+    private long _slots;
+
+    /// <summary>One word's postings: (entry id − previous id, weight × 2) varints; <see cref="Frequency"/> counts live entries.</summary>
+    private struct Postings
+    {
+        public byte[] Data;
+        public int Length;
+        public int Last;
+        public int Frequency;
+
+        public void Append(int id, float weight)
+        {
+            if (Data.Length - Length < 10) Array.Resize(ref Data, Math.Max(8, Data.Length * 2));
+            Length = Varint.Write(Data, Length, (uint)(id - Last));
+            Length = Varint.Write(Data, Length, Units(weight));
+            Last = id;
+        }
+    }
+
+    /// <summary>Weights are sums of 3, 2, 1 and 0.5 per occurrence: kept exactly as whole half units.</summary>
+    private static uint Units(float weight) => (uint)Math.Clamp(MathF.Round(weight * 2), 0, uint.MaxValue);
+
+    /// <summary>LEB128 unsigned varints over a byte buffer.</summary>
+    private static class Varint
+    {
+        public static int Write(byte[] data, int at, uint value)
+        {
+            while (value >= 0x80)
+            {
+                data[at++] = (byte)(value | 0x80);
+                value >>= 7;
+            }
+            data[at++] = (byte)value;
+            return at;
+        }
+
+        public static uint Read(ReadOnlySpan<byte> data, ref int at)
+        {
+            uint value = 0;
+            var shift = 0;
+            byte b;
+            do
+            {
+                b = data[at++];
+                value |= (uint)(b & 0x7F) << shift;
+                shift += 7;
+            }
+            while (b >= 0x80);
+            return value;
+        }
+    }
+
+    /// <summary>Decodes a word's postings: (entry id, weight).</summary>
+    private void ForEachPosting(int wordId, Action<int, double> visit)
+    {
+        var postings = _postings[wordId];
+        var data = postings.Data.AsSpan(0, postings.Length);
+        var at = 0;
+        var id = -1;
+        while (at < data.Length)
+        {
+            id += (int)Varint.Read(data, ref at);
+            var units = Varint.Read(data, ref at);
+            visit(id, units / 2.0);
+        }
+    }
+
+    /// <summary>An entry's sorted word ids, decoded.</summary>
+    private static List<int> WordsOf(byte[] encoded)
+    {
+        var words = new List<int>();
+        var at = 0;
+        var word = -1;
+        while (at < encoded.Length)
+        {
+            word += (int)Varint.Read(encoded, ref at);
+            words.Add(word);
+        }
+        return words;
+    }
+
+    /// <summary>The entry with its repeated strings (filter values, edge targets) shared across entries.</summary>
+    private IndexEntry Shared(IndexEntry entry) => entry with
+    {
+        Owner = entry.Owner is null ? null : Intern(entry.Owner),
+        Tags = [.. entry.Tags.Select(Intern)],
+        Libraries = [.. entry.Libraries.Select(Intern)],
+        Edges = [.. entry.Edges.Select(e => e with { From = entry.Name, To = Intern(e.To), Relationship = e.Relationship is null ? null : Intern(e.Relationship) })],
+    };
+
+    private string Intern(string value)
+    {
+        if (_strings.TryGetValue(value, out var shared)) return shared;
+        _strings[value] = value;
+        return value;
+    }
 
     public int Count
     {
@@ -65,8 +163,7 @@ internal sealed class CatalogIndex
             }
             RemoveLocked(entry.Name);
             var id = _entries.Count;
-            var words = new int[entry.Terms.Count];
-            var weights = new float[entry.Terms.Count];
+            var words = new (int WordId, float Weight)[entry.Terms.Count];
             var k = 0;
             foreach (var (term, weight) in entry.Terms)
             {
@@ -74,26 +171,29 @@ internal sealed class CatalogIndex
                 {
                     _wordIds[term] = wordId = _postings.Count;
                     _vocabulary.Add(term);
-                    _postings.Add([]);
-                    _documentFrequency.Add(0);
+                    _postings.Add(new Postings { Data = [], Last = -1 });
                 }
-                words[k] = wordId;
-                weights[k++] = weight;
-                _postings[wordId].Add(id);
-                _documentFrequency[wordId]++;
+                words[k++] = (wordId, weight);
             }
-            Array.Sort(words, weights);
-            _entryWords.Add(words);
-            _entryWeights.Add(weights);
-            entry = entry with { Terms = NoTerms };
+            Array.Sort(words, (a, b) => a.WordId.CompareTo(b.WordId));
+            var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
+            var encoded = new byte[words.Length * 5];
+            var length = 0;
+            var previous = -1;
+            foreach (var (wordId, weight) in words)
+            {
+                postings[wordId].Append(id, weight);
+                postings[wordId].Frequency++;
+                length = Varint.Write(encoded, length, (uint)(wordId - previous));
+                previous = wordId;
+            }
+            _entryWords.Add(encoded.AsSpan(0, length).ToArray());
+            _slots += words.Length;
+            entry = Shared(entry with { Terms = NoTerms });
             _entries.Add(entry);
             _ids[entry.Name] = id;
             _names.Add(entry.Name);
-            AddTo(_byOwner, entry.Owner, id);
-            foreach (var tag in entry.Tags) AddTo(_byTag, tag, id);
-            foreach (var library in entry.Libraries) AddTo(_byLibrary, library, id);
-            AddTo(_byLifecycle, entry.Lifecycle?.ToString(), id);
-            foreach (var edge in entry.Edges) AddTo(_incoming, edge.To, id);
+            AddFilters(entry, id);
             _totalLength += entry.Length;
         }
         finally { _lock.ExitWriteLock(); }
@@ -105,12 +205,149 @@ internal sealed class CatalogIndex
         _lock.EnterWriteLock();
         try
         {
-            foreach (var ids in _postings) ids.TrimExcess();
+            var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
+            for (var w = 0; w < postings.Length; w++) Array.Resize(ref postings[w].Data, postings[w].Length);
+            _postings.TrimExcess();
             _entries.TrimExcess();
             _entryWords.TrimExcess();
-            _entryWeights.TrimExcess();
         }
         finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>The snapshot format this build writes and reads; any other is ignored (the index is loaded by a scan).</summary>
+    internal const int SnapshotFormat = 1;
+
+    /// <summary>
+    /// Writes the whole index as it is in memory (words with their postings, entry slots with their words), so
+    /// <see cref="Import"/> restores exactly this state without re-tokenising or re-parsing any entry.
+    /// </summary>
+    internal void Export(BinaryWriter writer)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            writer.Write(SnapshotFormat);
+            var byId = new string[_postings.Count];
+            foreach (var (word, id) in _wordIds) byId[id] = word;
+            writer.Write(byId.Length);
+            for (var w = 0; w < byId.Length; w++)
+            {
+                var postings = _postings[w];
+                writer.Write(byId[w]);
+                writer.Write(postings.Frequency);
+                writer.Write(postings.Last);
+                writer.Write(postings.Length);
+                writer.Write(postings.Data, 0, postings.Length);
+            }
+            writer.Write(_entries.Count);
+            for (var id = 0; id < _entries.Count; id++)
+            {
+                if (_entries[id] is not { } entry)
+                {
+                    writer.Write(false);
+                    continue;
+                }
+                writer.Write(true);
+                var metadata = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(entry, CatalogJson.Options);
+                writer.Write(metadata.Length);
+                writer.Write(metadata);
+                var words = _entryWords[id]!;
+                writer.Write(words.Length);
+                writer.Write(words);
+            }
+            writer.Write(_totalLength);
+            writer.Write(_staleSlots);
+            writer.Write(_slots);
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>
+    /// Replaces this index with an exported one. Throws <see cref="InvalidDataException"/> when the data is not a
+    /// snapshot of this format (the caller then loads by a scan); this index is left empty or unchanged then.
+    /// </summary>
+    internal void Import(BinaryReader reader)
+    {
+        try
+        {
+            if (reader.ReadInt32() != SnapshotFormat) throw new InvalidDataException("Not an index snapshot of this format.");
+            var wordCount = reader.ReadInt32();
+            var words = new string[wordCount];
+            var postings = new List<Postings>(wordCount);
+            for (var w = 0; w < wordCount; w++)
+            {
+                words[w] = reader.ReadString();
+                var frequency = reader.ReadInt32();
+                var last = reader.ReadInt32();
+                var length = reader.ReadInt32();
+                postings.Add(new Postings { Frequency = frequency, Last = last, Length = length, Data = ReadExactly(reader, length) });
+            }
+            var slots = reader.ReadInt32();
+            var entries = new List<IndexEntry?>(slots);
+            var entryWords = new List<byte[]?>(slots);
+            for (var id = 0; id < slots; id++)
+            {
+                if (!reader.ReadBoolean())
+                {
+                    entries.Add(null);
+                    entryWords.Add(null);
+                    continue;
+                }
+                var metadata = ReadExactly(reader, reader.ReadInt32());
+                entries.Add(System.Text.Json.JsonSerializer.Deserialize<IndexEntry>(metadata, CatalogJson.Options)
+                    ?? throw new InvalidDataException("An empty entry."));
+                entryWords.Add(ReadExactly(reader, reader.ReadInt32()));
+            }
+            var totalLength = reader.ReadDouble();
+            var staleSlots = reader.ReadInt64();
+            var allSlots = reader.ReadInt64();
+
+            _lock.EnterWriteLock();
+            try
+            {
+                foreach (var map in new[] { _byOwner, _byTag, _byLibrary, _byLifecycle, _incoming }) map.Clear();
+                _ids.Clear();
+                _names.Clear();
+                _entries.Clear();
+                _entryWords.Clear();
+                _wordIds.Clear();
+                _vocabulary.Clear();
+                _postings.Clear();
+                _strings.Clear();
+                _postings.AddRange(postings);
+                for (var w = 0; w < words.Length; w++) _wordIds[words[w]] = w;
+                _vocabulary.UnionWith(words);
+                _entryWords.AddRange(entryWords);
+                for (var id = 0; id < entries.Count; id++)
+                {
+                    if (entries[id] is not { } entry)
+                    {
+                        _entries.Add(null);
+                        continue;
+                    }
+                    entry = Shared(entry);
+                    _entries.Add(entry);
+                    _ids[entry.Name] = id;
+                    _names.Add(entry.Name);
+                    AddFilters(entry, id);
+                }
+                _totalLength = totalLength;
+                _staleSlots = staleSlots;
+                _slots = allSlots;
+            }
+            finally { _lock.ExitWriteLock(); }
+        }
+        catch (Exception e) when (e is EndOfStreamException or System.Text.Json.JsonException or ArgumentException or IOException or FormatException)
+        {
+            throw new InvalidDataException("A damaged index snapshot.", e);
+        }
+    }
+
+    private static byte[] ReadExactly(BinaryReader reader, int length)
+    {
+        if (length < 0) throw new InvalidDataException("A negative length.");
+        var data = reader.ReadBytes(length);
+        return data.Length == length ? data : throw new EndOfStreamException();
     }
 
     public void Remove(string name)
@@ -254,8 +491,8 @@ internal sealed class CatalogIndex
         for (var w = 0; w < words.Length; w++)
         {
             var found = Variants(words[w], prefix: w == words.Length - 1)
-                .Where(v => _documentFrequency[v.WordId] > 0)
-                .Select(v => (v.WordId, v.Exact, Math.Log(1 + (n - _documentFrequency[v.WordId] + 0.5) / (_documentFrequency[v.WordId] + 0.5))))
+                .Where(v => _postings[v.WordId].Frequency > 0)
+                .Select(v => (v.WordId, v.Exact, Math.Log(1 + (n - _postings[v.WordId].Frequency + 0.5) / (_postings[v.WordId].Frequency + 0.5))))
                 .ToArray();
             if (found.Length == 0)
             {
@@ -263,46 +500,48 @@ internal sealed class CatalogIndex
             }
             variants.Add(found);
         }
-        variants.Sort((a, b) => a.Sum(v => _documentFrequency[v.WordId]).CompareTo(b.Sum(v => _documentFrequency[v.WordId])));
+        variants.Sort((a, b) => a.Sum(v => _postings[v.WordId].Frequency).CompareTo(b.Sum(v => _postings[v.WordId].Frequency)));
+
+        // Word at a time, rarest first: the first word's postings (filtered) are the candidates, each later word keeps
+        // those it also matches. Per word, a document's best variant counts: matched as typed first, then BM25.
+        Dictionary<int, (double Score, int Exact)>? candidates = null;
+        foreach (var options in variants)
+        {
+            var best = new Dictionary<int, (double Bm25, bool Exact)>();
+            foreach (var (wordId, isExact, idf) in options)
+            {
+                ForEachPosting(wordId, (id, tf) =>
+                {
+                    if (candidates is not null && !candidates.ContainsKey(id)) return;
+                    if (_entries[id] is not { } entry) return;
+                    var bm25 = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * entry.Length / averageLength));
+                    if (best.TryGetValue(id, out var current))
+                    {
+                        if (isExact && !current.Exact || isExact == current.Exact && bm25 > current.Bm25) best[id] = (bm25, isExact);
+                    }
+                    else if (candidates is not null || matches(id))
+                    {
+                        best[id] = (bm25, isExact);
+                    }
+                });
+            }
+            var kept = new Dictionary<int, (double Score, int Exact)>(best.Count);
+            foreach (var (id, (bm25, isExact)) in best)
+            {
+                var (score, exact) = candidates is null ? (0d, 0) : candidates[id];
+                kept[id] = (score + bm25, exact + (isExact ? 1 : 0));
+            }
+            candidates = kept;
+            if (candidates.Count == 0) return new SearchPage([], null);
+        }
 
         var hits = new List<(double Rank, IndexEntry Entry)>();
-        var seen = new HashSet<int>();
-        foreach (var (candidateWord, _, _) in variants[0])
+        foreach (var (id, (score, exact)) in candidates!)
         {
-            foreach (var id in _postings[candidateWord])
-            {
-                var entry = _entries[id];
-                if (entry is null || !seen.Add(id) || !matches(id)) continue;
-                var entryWords = _entryWords[id]!;
-                var entryWeights = _entryWeights[id]!;
-                double score = 0;
-                var exact = 0;
-                var all = true;
-                foreach (var options in variants)
-                {
-                    double best = -1;
-                    var bestExact = false;
-                    foreach (var (wordId, isExact, idf) in options)
-                    {
-                        var at = Array.BinarySearch(entryWords, wordId);
-                        if (at < 0) continue;
-                        var tf = entryWeights[at];
-                        var bm25 = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * entry.Length / averageLength));
-                        if (isExact && !bestExact || isExact == bestExact && bm25 > best)
-                        {
-                            best = bm25;
-                            bestExact = isExact;
-                        }
-                    }
-                    if (best < 0) { all = false; break; }
-                    score += best;
-                    if (bestExact) exact++;
-                }
-                if (!all) continue;
-                var rank = Math.Round(exact * TierWeight + Math.Min(score, TierWeight - 1), 6);
-                if (after is not null && !IsAfter(rank, entry.Name, after)) continue;
-                hits.Add((rank, entry));
-            }
+            var entry = _entries[id]!;
+            var rank = Math.Round(exact * TierWeight + Math.Min(score, TierWeight - 1), 6);
+            if (after is not null && !IsAfter(rank, entry.Name, after)) continue;
+            hits.Add((rank, entry));
         }
 
         hits.Sort((a, b) => a.Rank != b.Rank ? b.Rank.CompareTo(a.Rank) : string.CompareOrdinal(a.Entry.Name, b.Entry.Name));
@@ -327,8 +566,8 @@ internal sealed class CatalogIndex
             var completions = _vocabulary.GetViewBetween(word, _vocabulary.Max!)
                 .TakeWhile(v => v.StartsWith(word, StringComparison.Ordinal))
                 .Select(v => _wordIds[v])
-                .Where(v => _documentFrequency[v] > 0)
-                .OrderByDescending(v => _documentFrequency[v])
+                .Where(v => _postings[v].Frequency > 0)
+                .OrderByDescending(v => _postings[v].Frequency)
                 .Take(MaxCompletions);
             foreach (var completion in completions) found[completion] = true;
         }
@@ -384,16 +623,16 @@ internal sealed class CatalogIndex
         foreach (var library in entry.Libraries) RemoveFrom(_byLibrary, library, id);
         RemoveFrom(_byLifecycle, entry.Lifecycle?.ToString(), id);
         foreach (var edge in entry.Edges) RemoveFrom(_incoming, edge.To, id);
-        var words = _entryWords[id]!;
+        var words = WordsOf(_entryWords[id]!);
+        var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
         foreach (var wordId in words)
         {
-            _documentFrequency[wordId]--;
+            postings[wordId].Frequency--;
         }
         _entryWords[id] = null;
-        _entryWeights[id] = null;
         _totalLength -= entry.Length;
-        _staleSlots += words.Length;
-        if (_staleSlots > 1_000_000 && _staleSlots > _postings.Sum(p => p.Count) / 2)
+        _staleSlots += words.Count;
+        if (_staleSlots > 1_000_000 && _staleSlots > _slots / 2)
         {
             Compact();
         }
@@ -402,11 +641,28 @@ internal sealed class CatalogIndex
     /// <summary>Drops postings of removed entries (they are skipped, not deleted, on removal).</summary>
     private void Compact()
     {
-        foreach (var ids in _postings)
+        var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
+        for (var w = 0; w < postings.Length; w++)
         {
-            ids.RemoveAll(id => _entries[id] is null);
+            var kept = new Postings { Data = new byte[postings[w].Length], Last = -1, Frequency = postings[w].Frequency };
+            ForEachPosting(w, (id, tf) =>
+            {
+                if (_entries[id] is not null) kept.Append(id, (float)tf);
+            });
+            Array.Resize(ref kept.Data, kept.Length);
+            postings[w] = kept;
         }
+        _slots -= _staleSlots;
         _staleSlots = 0;
+    }
+
+    private void AddFilters(IndexEntry entry, int id)
+    {
+        AddTo(_byOwner, entry.Owner, id);
+        foreach (var tag in entry.Tags) AddTo(_byTag, tag, id);
+        foreach (var library in entry.Libraries) AddTo(_byLibrary, library, id);
+        AddTo(_byLifecycle, entry.Lifecycle?.ToString(), id);
+        foreach (var edge in entry.Edges) AddTo(_incoming, edge.To, id);
     }
 
     private static void AddTo(Dictionary<string, HashSet<int>> map, string? key, int id)

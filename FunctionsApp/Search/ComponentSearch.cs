@@ -27,6 +27,9 @@ internal sealed partial class ComponentSearch(
     /// <summary>Longest an announcement may take before its write gives up (ADR 0060: the change feed's horizon).</summary>
     public static readonly TimeSpan MaxAnnounceDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>A snapshot older than this is not caught up from the change log (the reconcile job writes one every 30 minutes).</summary>
+    private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromHours(2);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     /// <summary>How long after its announcement a write may still commit (network timeouts and retries included).</summary>
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(30);
@@ -34,6 +37,9 @@ internal sealed partial class ComponentSearch(
     /// <summary>Change rows this instance is done with (key → when), forgotten once they fall out of the polling window.</summary>
     private readonly Dictionary<string, DateTimeOffset> _settled = new(StringComparer.Ordinal);
     private volatile bool _loaded;
+
+    /// <summary>Whether this instance's index came from a stored snapshot (then caught up) rather than a scan of the heads.</summary>
+    internal bool LoadedFromSnapshot { get; private set; }
     private DateTimeOffset _watermark;
     private long _lastRefreshTicks;
     private Task? _refreshing;
@@ -228,35 +234,7 @@ internal sealed partial class ComponentSearch(
                 return;
             }
 
-            var changes = await store.ChangesAsync(_watermark - ClockSkew - Settle, now.AddMinutes(1), ct);
-            List<ChangeRow> open;
-            lock (_settled)
-            {
-                open = [.. changes.Where(c => !_settled.ContainsKey(c.Key))];
-            }
-            foreach (var group in open.GroupBy(c => c.Name, StringComparer.Ordinal))
-            {
-                var head = await store.GetAsync(group.Key, ct);
-                Apply(group.Key, head?.Entry);
-                documents.Invalidate(group.Key);
-                lock (_settled)
-                {
-                    foreach (var change in group.Where(c => head is not null && (head.WriteId == c.WriteId || head.Revision > c.Revision) || now - c.At > Settle + ClockSkew))
-                    {
-                        _settled[change.Key] = now;
-                    }
-                }
-            }
-            lock (_settled)
-            {
-                foreach (var old in _settled.Where(s => s.Value < now - 2 * (ClockSkew + Settle)).Select(s => s.Key).ToList())
-                {
-                    _settled.Remove(old);
-                }
-            }
-            _watermark = now;
-            Interlocked.Exchange(ref _lastRefreshTicks, now.UtcTicks);
-            if (open.Count > 0) LogRefreshed(logger, open.Count, index.Count);
+            await CatchUpLockedAsync(now, ct);
         }
         finally
         {
@@ -264,12 +242,105 @@ internal sealed partial class ComponentSearch(
         }
     }
 
+    /// <summary>Applies the change log from the watermark (less the clock skew and settle margins) to <paramref name="now"/>.</summary>
+    private async Task CatchUpLockedAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var changes = await store.ChangesAsync(_watermark - ClockSkew - Settle, now.AddMinutes(1), ct);
+        List<ChangeRow> open;
+        lock (_settled)
+        {
+            open = [.. changes.Where(c => !_settled.ContainsKey(c.Key))];
+        }
+        foreach (var group in open.GroupBy(c => c.Name, StringComparer.Ordinal))
+        {
+            var head = await store.GetAsync(group.Key, ct);
+            Apply(group.Key, head?.Entry);
+            documents.Invalidate(group.Key);
+            lock (_settled)
+            {
+                foreach (var change in group.Where(c => head is not null && (head.WriteId == c.WriteId || head.Revision > c.Revision) || now - c.At > Settle + ClockSkew))
+                {
+                    _settled[change.Key] = now;
+                }
+            }
+        }
+        lock (_settled)
+        {
+            foreach (var old in _settled.Where(s => s.Value < now - 2 * (ClockSkew + Settle)).Select(s => s.Key).ToList())
+            {
+                _settled.Remove(old);
+            }
+        }
+        _watermark = now;
+        Interlocked.Exchange(ref _lastRefreshTicks, now.UtcTicks);
+        if (open.Count > 0) LogRefreshed(logger, open.Count, index.Count);
+    }
+
+    /// <summary>
+    /// For the reconcile job: stores a snapshot of this instance's index, brought current first, with the change-log
+    /// position it covers, so a new instance loads it and catches up instead of scanning every head. Returns its size.
+    /// </summary>
+    public async Task<int> WriteSnapshotAsync(CancellationToken ct = default)
+    {
+        await CurrentEntriesAsync(ct);
+        byte[] data;
+        DateTimeOffset covers;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            covers = _watermark;
+            using var buffer = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            using (var writer = new BinaryWriter(gzip, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                index.Export(writer);
+            }
+            data = buffer.ToArray();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        await store.WriteSnapshotAsync(data, covers, CatalogIndex.SnapshotFormat, ct);
+        return data.Length;
+    }
+
+    /// <summary>
+    /// Loads the stored snapshot and catches up from the change log; false (index untouched or emptied) when there is
+    /// no snapshot of this format, it is too old, or it is damaged: the caller then scans the heads.
+    /// </summary>
+    private async Task<bool> TryLoadSnapshotLockedAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var snapshot = await store.ReadSnapshotAsync(CatalogIndex.SnapshotFormat, ct);
+            if (snapshot is null || now - snapshot.Covers > MaxSnapshotAge || snapshot.Covers > now + ClockSkew) return false;
+            using (var reader = new BinaryReader(new System.IO.Compression.GZipStream(new MemoryStream(snapshot.Data), System.IO.Compression.CompressionMode.Decompress), System.Text.Encoding.UTF8))
+            {
+                index.Import(reader);
+            }
+            documents.Clear();
+            _watermark = snapshot.Covers;
+        }
+        catch (InvalidDataException e)
+        {
+            LogSnapshotUnusable(logger, e);
+            return false;
+        }
+        await CatchUpLockedAsync(now, ct);
+        _loaded = true;
+        LoadedFromSnapshot = true;
+        LogSnapshotLoaded(logger, index.Count, watch.ElapsedMilliseconds);
+        return true;
+    }
+
     private async Task LoadAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            if (!_loaded)
+            if (!_loaded && !await TryLoadSnapshotLockedAsync(clock.GetUtcNow(), ct))
             {
                 await ReloadLockedAsync(clock.GetUtcNow(), ct);
             }
@@ -303,6 +374,12 @@ internal sealed partial class ComponentSearch(
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Search index loaded: {Count} documents in {ElapsedMs} ms")]
     private static partial void LogLoaded(ILogger logger, int count, long elapsedMs);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Search index loaded from its snapshot: {Count} documents in {ElapsedMs} ms")]
+    private static partial void LogSnapshotLoaded(ILogger logger, int count, long elapsedMs);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Search index snapshot unusable; loading by a scan of the heads")]
+    private static partial void LogSnapshotUnusable(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Search index refreshed: {Changed} changed, {Count} documents")]
     private static partial void LogRefreshed(ILogger logger, int changed, int count);

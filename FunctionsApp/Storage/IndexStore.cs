@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Model;
@@ -17,6 +18,9 @@ internal sealed record ChangeIntent(string Name, int Revision, string WriteId, s
 
 /// <summary>One row of the change log: an intent, with its key and when it was announced.</summary>
 internal sealed record ChangeRow(string Key, string Name, int Revision, string WriteId, DateTimeOffset At);
+
+/// <summary>A stored snapshot of an index (docs/adr/0071-index-memory-and-snapshot.md): its bytes and the change-log position it covers.</summary>
+internal sealed record IndexSnapshot(byte[] Data, DateTimeOffset Covers);
 
 /// <summary>What the search index needs of a head: its revision, write id, whether it is live, and its entry.</summary>
 internal sealed record IndexedHead(string Name, int Revision, string WriteId, IndexEntry? Entry);
@@ -106,6 +110,105 @@ internal sealed class IndexStore(CatalogTables tables)
         }, ct);
         return entries;
     }
+
+    /// <summary>The partition of the index snapshot: a pointer row and the chunk rows of each snapshot.</summary>
+    internal const string SnapshotPartition = "~index-snapshot";
+
+    private const string SnapshotPointer = "current";
+
+    /// <summary>Chunk rows of 15 binary properties of 64,000 bytes: under the 1 MiB entity limit.</summary>
+    private const int SnapshotPropertyBytes = 64_000;
+
+    private const int SnapshotProperties = 15;
+
+    /// <summary>
+    /// Stores a snapshot: its chunk rows first, then the pointer row (the commit point: a reader never sees a
+    /// half-written snapshot), then the chunks of earlier snapshots are deleted.
+    /// </summary>
+    public async Task WriteSnapshotAsync(byte[] data, DateTimeOffset covers, int format, CancellationToken ct = default)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var id = Guid.NewGuid().ToString("N");
+        const int rowBytes = SnapshotPropertyBytes * SnapshotProperties;
+        var chunks = (data.Length + rowBytes - 1) / rowBytes;
+        for (var c = 0; c < chunks; c++)
+        {
+            var row = new TableEntity(SnapshotPartition, ChunkKey(id, c));
+            for (var p = 0; p < SnapshotProperties; p++)
+            {
+                var start = c * rowBytes + p * SnapshotPropertyBytes;
+                if (start >= data.Length) break;
+                row["D" + p.ToString(CultureInfo.InvariantCulture)] = data.AsSpan(start, Math.Min(SnapshotPropertyBytes, data.Length - start)).ToArray();
+            }
+            await StorageErrors.GuardAsync(() => tables.Components.UpsertEntityAsync(row, TableUpdateMode.Replace, ct), ct);
+        }
+        var pointer = new TableEntity(SnapshotPartition, SnapshotPointer)
+        {
+            ["Id"] = id,
+            ["Chunks"] = chunks,
+            ["Length"] = data.Length,
+            ["Sha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(data)),
+            ["Covers"] = covers,
+            ["Format"] = format,
+        };
+        await StorageErrors.GuardAsync(() => tables.Components.UpsertEntityAsync(pointer, TableUpdateMode.Replace, ct), ct);
+        var old = new List<string>();
+        await StorageErrors.GuardAsync(async () =>
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SnapshotPartition} and RowKey ne {SnapshotPointer}");
+            await foreach (var row in tables.Components.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
+            {
+                if (!row.RowKey.StartsWith(id + ".", StringComparison.Ordinal)) old.Add(row.RowKey);
+            }
+            return true;
+        }, ct);
+        foreach (var key in old)
+        {
+            await StorageErrors.GuardAsync(() => tables.Components.DeleteEntityAsync(SnapshotPartition, key, ETag.All, ct), ct);
+        }
+    }
+
+    /// <summary>
+    /// The stored snapshot of <paramref name="format"/>; null when there is none or it has another format. Throws
+    /// <see cref="InvalidDataException"/> when its rows are missing or do not match the pointer's length and hash.
+    /// </summary>
+    public async Task<IndexSnapshot?> ReadSnapshotAsync(int format, CancellationToken ct = default)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        var pointer = await StorageErrors.GuardAsync(() => tables.Components.GetEntityIfExistsAsync<TableEntity>(SnapshotPartition, SnapshotPointer, cancellationToken: ct), ct);
+        if (!pointer.HasValue || pointer.Value!.GetInt32("Format") != format) return null;
+        var head = pointer.Value!;
+        var id = head.GetString("Id") ?? string.Empty;
+        var length = head.GetInt32("Length") ?? -1;
+        var chunks = head.GetInt32("Chunks") ?? -1;
+        if (length < 0 || chunks < 0 || head.GetDateTimeOffset("Covers") is not { } covers) throw new InvalidDataException("A damaged snapshot pointer.");
+        var data = new byte[length];
+        var at = 0;
+        var rows = 0;
+        await StorageErrors.GuardAsync(async () =>
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SnapshotPartition} and RowKey ge {id + "."} and RowKey lt {id + "/"}");
+            await foreach (var row in tables.Components.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            {
+                if (row.RowKey != ChunkKey(id, rows)) throw new InvalidDataException("A snapshot chunk is missing.");
+                rows++;
+                for (var p = 0; p < SnapshotProperties && row.GetBinary("D" + p.ToString(CultureInfo.InvariantCulture)) is { } part; p++)
+                {
+                    if (at + part.Length > length) throw new InvalidDataException("A snapshot longer than its pointer says.");
+                    part.CopyTo(data, at);
+                    at += part.Length;
+                }
+            }
+            return true;
+        }, ct);
+        if (rows != chunks || at != length || !Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(data)).Equals(head.GetString("Sha256"), StringComparison.Ordinal))
+        {
+            throw new InvalidDataException("A snapshot that does not match its pointer.");
+        }
+        return new IndexSnapshot(data, covers);
+    }
+
+    private static string ChunkKey(string id, int chunk) => id + "." + chunk.ToString("D6", CultureInfo.InvariantCulture);
 
     /// <summary>Changes announced in [<paramref name="from"/>, <paramref name="to"/>].</summary>
     public async Task<List<ChangeRow>> ChangesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using Azure.Data.Tables;
+using ComponentCatalog.Search;
+using ComponentCatalog.Storage;
+using DevHost;
+
+namespace Bench;
+
+/// <summary>
+/// Issue 19, items 4–5: where the index's load time and memory go, in process (no dev host).
+/// <c>--index-load N</c> seeds N generated documents into a fresh Azurite and times each stage of the load
+/// separately (the scan of the heads, decompressing, parsing the entries, building the index);
+/// <c>--index-memory N</c> builds the index from N synthetic entries and reports GC heap bytes per document.
+/// </summary>
+internal static class IndexBench
+{
+    public static int Size(string[] args, string flag, int fallback)
+    {
+        var at = Array.IndexOf(args, flag);
+        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var n) ? n : fallback;
+    }
+
+    /// <summary>The entry of synthetic document <paramref name="i"/> of <paramref name="total"/>, as a write derives it.</summary>
+    public static IndexEntry Entry(ComponentCatalog.Markdown.MarkdownTemplate template, int i, int total, DateTimeOffset now)
+    {
+        var document = template.Parse(Synthetic.Markdown(i, total)).Document with { Revision = 1, CreatedAt = now, UpdatedAt = now, UpdatedBy = "bench" };
+        return IndexEntry.From(document, ComponentCatalog.Quality.QualityRules.Evaluate(document, _ => true, now.AddDays(-180)).Score);
+    }
+
+    /// <summary>Seeds <paramref name="size"/> documents straight into storage (the revision transaction a write commits, entry on the head).</summary>
+    public static async Task<CatalogTables> SeedAsync(string connectionString, int size, Action<string> progress)
+    {
+        var options = new CatalogStorageOptions { ConnectionString = connectionString, OperationTimeout = TimeSpan.FromSeconds(120) };
+        var tables = new CatalogTables(StorageSetup.CreateServiceClient(options), options);
+        var store = new ComponentStore(tables);
+        var template = new ComponentCatalog.Markdown.MarkdownTemplate();
+        var now = DateTimeOffset.UtcNow;
+        var done = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, size), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var markdown = Synthetic.Markdown(i, size);
+            var document = template.Parse(markdown).Document with { Revision = 1, CreatedAt = now, UpdatedAt = now, UpdatedBy = "bench" };
+            var score = ComponentCatalog.Quality.QualityRules.Evaluate(document, _ => true, now.AddDays(-180)).Score;
+            var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, ComponentCatalog.Model.CatalogJson.Options);
+            var write = new RevisionWrite(document.Name!, 1, json, $"seed{i}", now, now, "bench", document.Title, document.Owner,
+                IndexEntry.From(document, score), Guid.NewGuid().ToString("N"));
+            await store.WriteRevisionAsync(write, expected: null, ct);
+            if (Interlocked.Increment(ref done) % 2000 == 0) progress($"  seeded {done:N0}/{size:N0}");
+        });
+        return tables;
+    }
+
+    private static byte[] Gunzip(byte[] data)
+    {
+        using var input = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+
+    /// <summary><c>--index-load N</c>: the stages of a full index load from Azurite, each timed on its own.</summary>
+    public static async Task RunLoadAsync(Report report, Action<string> progress, int size)
+    {
+        progress("Starting Azurite");
+        await using var azurite = await AzuriteProcess.StartAsync(dataDirectory: null);
+        progress($"Seeding {size:N0} documents directly");
+        var tables = await SeedAsync(azurite.ConnectionString, size, progress);
+        var table = tables.Components;
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {ComponentStore.HeadKey} and Deleted eq {false}");
+
+        progress("Scan stages");
+        // 1. The scan as the load runs it: the index columns of every live head, nothing decoded.
+        var watch = Stopwatch.StartNew();
+        long bytes = 0;
+        var rows = 0;
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "Revision", "Deleted", "Purging", "WriteId", IndexStore.SummaryColumn]))
+        {
+            bytes += row.GetBinary(IndexStore.SummaryColumn)?.Length ?? 0;
+            rows++;
+        }
+        var scan = watch.Elapsed.TotalMilliseconds;
+        report.Add("index load", $"scan: {rows:N0} heads, index columns only ({bytes / (double)rows / 1024:0.0} KB gzip'd each)", scan, "ms");
+
+        // 2. The same scan with only the key column: what Azurite costs per row regardless of the payload.
+        watch.Restart();
+        var keys = 0;
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey"])) keys++;
+        report.Add("index load", $"scan: {keys:N0} heads, key column only", watch.Elapsed.TotalMilliseconds, "ms");
+
+        // 3. Decompress and parse the stored entries (in memory, no storage).
+        var stored = new List<byte[]>(rows);
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: [IndexStore.SummaryColumn])) stored.Add(row.GetBinary(IndexStore.SummaryColumn)!);
+        watch.Restart();
+        var json = stored.Select(Gunzip).ToList();
+        var gunzip = watch.Elapsed.TotalMilliseconds;
+        report.Add("index load", $"gunzip {stored.Count:N0} entries ({json.Sum(j => (long)j.Length) / (double)json.Count / 1024:0.0} KB JSON each)", gunzip, "ms");
+        watch.Restart();
+        var entries = json.Select(j => System.Text.Json.JsonSerializer.Deserialize<IndexEntry>(j, ComponentCatalog.Model.CatalogJson.Options)!).ToList();
+        report.Add("index load", $"parse {entries.Count:N0} entries (JSON → IndexEntry)", watch.Elapsed.TotalMilliseconds, "ms");
+
+        // 4. Build the index from parsed entries.
+        watch.Restart();
+        var index = new CatalogIndex();
+        foreach (var entry in entries) index.Upsert(entry);
+        index.TrimExcess();
+        report.Add("index load", $"build the index from {entries.Count:N0} entries", watch.Elapsed.TotalMilliseconds, "ms");
+
+        // 5. The whole load as an instance runs it.
+        watch.Restart();
+        var loaded = await new IndexStore(tables).LoadAllAsync();
+        report.Add("index load", $"IndexStore.LoadAllAsync: {loaded.Count:N0} entries (scan + gunzip + parse)", watch.Elapsed.TotalMilliseconds, "ms");
+    }
+
+    /// <summary>
+    /// <c>--index-memory N</c>: the index built in process from N entries shaped like the synthetic documents'
+    /// (1,000 parsed for real, then repeated under new names with each document's own marker word, so every
+    /// size has the same words per document), with GC heap bytes per document and the build time.
+    /// </summary>
+    public static void RunMemory(Report report, Action<string> progress, int size)
+    {
+        var template = new ComponentCatalog.Markdown.MarkdownTemplate();
+        var now = DateTimeOffset.UtcNow;
+        var empty = GC.GetTotalMemory(forceFullCollection: true);
+        var poolSize = Math.Min(size, 1_000);
+        progress($"Parsing {poolSize:N0} documents for their entries");
+        var pool = Enumerable.Range(0, poolSize).Select(i => Entry(template, i, size, now)).ToArray();
+        var terms = pool.Average(e => e.Terms.Count);
+        IndexEntry Make(int i)
+        {
+            var model = pool[i % poolSize];
+            if (i < poolSize) return model;
+            var words = new Dictionary<string, float>(model.Terms, StringComparer.Ordinal);
+            words.Remove(Synthetic.Marker(i % poolSize));
+            words[Synthetic.Marker(i)] = 1;
+            return model with { Name = Synthetic.Name(i), Title = $"Component {i:D6}", Terms = words };
+        }
+
+        progress($"Building the index of {size:N0} entries");
+        var watch = Stopwatch.StartNew();
+        CatalogIndex? index = new CatalogIndex();
+        for (var i = 0; i < size; i++) index.Upsert(Make(i));
+        index.TrimExcess();
+        var build = watch.Elapsed.TotalMilliseconds;
+        pool = null;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        var perDocument = (after - empty) / (double)size;
+        report.Add("index memory", $"{size:N0} documents, {terms:0} distinct words each: GC heap per document", perDocument, "bytes",
+            extra: $"{(after - empty) / 1024.0 / 1024:0} MiB in all, {perDocument / terms:0.0} bytes a word-in-document");
+        report.Add("index memory", $"build from {size:N0} parsed entries", build, "ms", extra: $"{build * 1000 / size:0} µs a document");
+        report.Add("index memory", "process working set after the build", Environment.WorkingSet / 1024.0 / 1024, "MiB");
+        watch.Restart();
+        var hits = index.Search(new SearchQuery { Q = Synthetic.Word(11) }, null, 20, DateTimeOffset.MinValue).Items.Count;
+        report.Add("index memory", $"one-word search over {size:N0} ({hits} hits shown)", watch.Elapsed.TotalMilliseconds, "ms");
+
+        // The snapshot a new instance starts from: its size and the time to restore it in process (storage aside).
+        watch.Restart();
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        using (var writer = new BinaryWriter(gzip, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            index.Export(writer);
+        }
+        var export = watch.Elapsed.TotalMilliseconds;
+        var snapshot = buffer.ToArray();
+        report.Add("index snapshot", $"{size:N0} documents: size gzip'd", snapshot.Length / 1024.0 / 1024, "MiB", extra: $"{snapshot.Length / (double)size:0} bytes a document, written in {export:0} ms");
+        GC.KeepAlive(index);
+        index = null;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        watch.Restart();
+        var restored = new CatalogIndex();
+        using (var reader = new BinaryReader(new GZipStream(new MemoryStream(snapshot), CompressionMode.Decompress), System.Text.Encoding.UTF8))
+        {
+            restored.Import(reader);
+        }
+        report.Add("index snapshot", $"{size:N0} documents: restore in process (gunzip + import)", watch.Elapsed.TotalMilliseconds, "ms", extra: $"{restored.Count:N0} documents");
+    }
+}
