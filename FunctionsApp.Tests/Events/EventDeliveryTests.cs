@@ -3,6 +3,7 @@ using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Events;
 using ComponentCatalog.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ComponentCatalog.Tests.Events;
 
@@ -49,6 +50,30 @@ public sealed class EventDeliveryTests
             _receiver.Deliveries.Select(d => d.Event["type"]!.GetValue<string>()).ToArray());
         Assert.AreEqual(_receiver.Deliveries[0].Id, _receiver.Deliveries[0].Event["id"]!.GetValue<string>(), "webhook-id is the event id");
         Assert.AreEqual(1, requests.Count(r => r.Method == "OPTIONS"), "one handshake per subscription");
+    }
+
+    [TestMethod]
+    public async Task LocalCommit_WakesTheLoop_WhichDeliversOncePastTheHorizon_WithoutTheTimer()
+    {
+        await SubscribeAsync();
+        using var loop = new LocalDelivery(_sut.Signal, _events.Delivery, NullLogger<LocalDelivery>.Instance);
+        await loop.StartAsync(CancellationToken.None);
+
+        var created = await _sut.Catalog.CreateAsync(Documents.Minimal(), Users.Payments);
+        await _sut.Catalog.PutAsync("payments-api", Documents.Full(), new Preconditions(created.ETag, null), Users.Payments);
+        var early = _receiver.Accepted.Count;
+        _events.PastHorizon();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (_receiver.Accepted.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+            _sut.Clock.Advance(TimeSpan.FromMilliseconds(20)); // time goes on: the loop's wait ends however it raced the advance above
+        }
+        await loop.StopAsync(CancellationToken.None);
+
+        Assert.AreEqual(0, early, "nothing is read from the feed before the horizon");
+        CollectionAssert.AreEqual(new[] { ChangeTypes.Created, ChangeTypes.Updated },
+            _receiver.Accepted.Select(d => d.Event["type"]!.GetValue<string>()).ToArray(), "both commits delivered, in order, by the woken loop");
     }
 
     [TestMethod]
