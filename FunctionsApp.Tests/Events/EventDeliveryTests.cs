@@ -142,6 +142,33 @@ public sealed class EventDeliveryTests
     }
 
     [TestMethod]
+    public async Task AttemptsLog_KeepsTheNewest_AndEveryDeadLetter()
+    {
+        var id = await SubscribeAsync();
+        var change = ChangeEvent.ForState("dead-1", ChangeTypes.Deleted, _sut.Clock.GetUtcNow(), "payments-api", 1, "payments", [], "pay@test", null);
+        await _events.Store.AddDeadLetterAsync(id, new DeadLetter("dead-1", "p", _sut.Clock.GetUtcNow(), 40, 500, "down", change));
+        var keep = _events.Options.KeepAttempts;
+
+        for (var i = 0; i < keep * 3; i++)
+        {
+            await _events.Store.LogAttemptAsync(id, new DeliveryAttempt($"e{i:D4}", ChangeTypes.Updated, "payments-api", _sut.Clock.GetUtcNow(), "delivered", 200, null, 1));
+        }
+
+        var stored = new List<string>();
+        await foreach (var row in _sut.Tables.Deliveries.QueryAsync<Azure.Data.Tables.TableEntity>(r => r.PartitionKey == id))
+        {
+            stored.Add(row.RowKey.StartsWith("d.", StringComparison.Ordinal) ? row.RowKey : row.GetString("EventId")!);
+        }
+        Assert.IsLessThanOrEqualTo(keep + keep / 4 + 1, stored.Count, $"{keep * 3} attempts logged, the log stays bounded; stored {stored.Count} rows");
+        CollectionAssert.Contains(stored, "d.dead-1", "dead letters are never trimmed");
+        CollectionAssert.Contains(stored, $"e{keep * 3 - 1:D4}", "the newest attempt is kept");
+        CollectionAssert.DoesNotContain(stored, "e0000", "the oldest attempts are gone");
+        var (attempts, dead) = await _events.Store.ListDeliveriesAsync(id);
+        Assert.AreEqual($"e{keep * 3 - 1:D4}", attempts[0].EventId, "listed newest first");
+        Assert.AreEqual("dead-1", dead.Single().EventId);
+    }
+
+    [TestMethod]
     public async Task RefusedHandshake_DeliversNothing()
     {
         var id = await SubscribeAsync();
