@@ -7,7 +7,7 @@ namespace ComponentCatalog.Catalog;
 /// A document as stored, with the ETag of its revision. It holds the stored JSON and the typed document and
 /// makes whichever is missing on first use, so a read answered in JSON never deserialises and re-serialises.
 /// </summary>
-public sealed class StoredDocument
+internal sealed class StoredDocument
 {
     private ComponentDocument? _document;
     private byte[]? _json;

@@ -9,7 +9,7 @@ namespace ComponentCatalog.Events;
 /// runs delivery once the change has passed the feed's horizon, instead of waiting for the next timer. Bursts
 /// coalesce: one pending wake-up, due after the latest commit.
 /// </summary>
-public sealed class DeliverySignal(TimeProvider clock, EventsOptions options)
+internal sealed class DeliverySignal(TimeProvider clock, EventsOptions options)
 {
     /// <summary>Past the horizon by this much, so the feed surely reads the change (clock granularity).</summary>
     private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(20);
@@ -45,7 +45,7 @@ public sealed class DeliverySignal(TimeProvider clock, EventsOptions options)
 /// <see cref="EventDelivery.RunAsync"/> (the same leases, cursors and order as the <c>DeliverEvents</c> timer,
 /// which stays the safety net for changes committed on other instances and for runs that failed here).
 /// </summary>
-public sealed partial class LocalDelivery(DeliverySignal signal, EventDelivery delivery, ILogger<LocalDelivery> logger) : BackgroundService
+internal sealed partial class LocalDelivery(DeliverySignal signal, EventDelivery delivery, ILogger<LocalDelivery> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

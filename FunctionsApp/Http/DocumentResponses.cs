@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Http;
 
 /// <summary>Writes a stored document in the representation the client asked for (<c>Accept</c>): JSON or Markdown.</summary>
-public static class DocumentResponses
+internal static class DocumentResponses
 {
     /// <summary>
     /// The representation to answer with, or 406. A write decides this before it stores anything, so a client
