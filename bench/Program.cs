@@ -13,7 +13,7 @@ using Bench;
 using DevHost;
 using DevHost.Tokens;
 
-// dotnet run -c Release --project bench -- [--quick]
+// dotnet run -c Release --project bench -- [--quick] | --reads | --events [count]
 var quick = !args.Contains("--full");
 var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
     .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
@@ -48,6 +48,17 @@ if (args.Contains("--reads"))
     var code = await ReadsBench.RunAsync(configuration, readsReport, Progress);
     readsReport.Print(total.Elapsed);
     await readsReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", "reads.json"));
+    return code;
+}
+
+if (args.Contains("--events"))
+{
+    var at = Array.IndexOf(args, "--events");
+    var count = at + 1 < args.Length && int.TryParse(args[at + 1], out var requested) ? requested : 100;
+    var eventsReport = new Report("events", configuration);
+    var code = await EventsBench.RunAsync(configuration, eventsReport, Progress, count);
+    eventsReport.Print(total.Elapsed);
+    await eventsReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", "events.json"));
     return code;
 }
 

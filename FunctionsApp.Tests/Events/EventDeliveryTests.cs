@@ -3,6 +3,7 @@ using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Events;
 using ComponentCatalog.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ComponentCatalog.Tests.Events;
 
@@ -49,6 +50,30 @@ public sealed class EventDeliveryTests
             _receiver.Deliveries.Select(d => d.Event["type"]!.GetValue<string>()).ToArray());
         Assert.AreEqual(_receiver.Deliveries[0].Id, _receiver.Deliveries[0].Event["id"]!.GetValue<string>(), "webhook-id is the event id");
         Assert.AreEqual(1, requests.Count(r => r.Method == "OPTIONS"), "one handshake per subscription");
+    }
+
+    [TestMethod]
+    public async Task LocalCommit_WakesTheLoop_WhichDeliversOncePastTheHorizon_WithoutTheTimer()
+    {
+        await SubscribeAsync();
+        using var loop = new LocalDelivery(_sut.Signal, _events.Delivery, NullLogger<LocalDelivery>.Instance);
+        await loop.StartAsync(CancellationToken.None);
+
+        var created = await _sut.Catalog.CreateAsync(Documents.Minimal(), Users.Payments);
+        await _sut.Catalog.PutAsync("payments-api", Documents.Full(), new Preconditions(created.ETag, null), Users.Payments);
+        var early = _receiver.Accepted.Count;
+        _events.PastHorizon();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (_receiver.Accepted.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+            _sut.Clock.Advance(TimeSpan.FromMilliseconds(20)); // time goes on: the loop's wait ends however it raced the advance above
+        }
+        await loop.StopAsync(CancellationToken.None);
+
+        Assert.AreEqual(0, early, "nothing is read from the feed before the horizon");
+        CollectionAssert.AreEqual(new[] { ChangeTypes.Created, ChangeTypes.Updated },
+            _receiver.Accepted.Select(d => d.Event["type"]!.GetValue<string>()).ToArray(), "both commits delivered, in order, by the woken loop");
     }
 
     [TestMethod]
@@ -114,6 +139,33 @@ public sealed class EventDeliveryTests
         Assert.AreEqual(dead[0].EventId, _receiver.Accepted.Single().Id);
         Assert.IsTrue(_receiver.Accepted.Single().SignatureValid);
         Assert.HasCount(1, (await _events.Store.ListDeliveriesAsync(id)).DeadLetters, "the redelivered one left the dead letters");
+    }
+
+    [TestMethod]
+    public async Task AttemptsLog_KeepsTheNewest_AndEveryDeadLetter()
+    {
+        var id = await SubscribeAsync();
+        var change = ChangeEvent.ForState("dead-1", ChangeTypes.Deleted, _sut.Clock.GetUtcNow(), "payments-api", 1, "payments", [], "pay@test", null);
+        await _events.Store.AddDeadLetterAsync(id, new DeadLetter("dead-1", "p", _sut.Clock.GetUtcNow(), 40, 500, "down", change));
+        var keep = _events.Options.KeepAttempts;
+
+        for (var i = 0; i < keep * 3; i++)
+        {
+            await _events.Store.LogAttemptAsync(id, new DeliveryAttempt($"e{i:D4}", ChangeTypes.Updated, "payments-api", _sut.Clock.GetUtcNow(), "delivered", 200, null, 1));
+        }
+
+        var stored = new List<string>();
+        await foreach (var row in _sut.Tables.Deliveries.QueryAsync<Azure.Data.Tables.TableEntity>(r => r.PartitionKey == id))
+        {
+            stored.Add(row.RowKey.StartsWith("d.", StringComparison.Ordinal) ? row.RowKey : row.GetString("EventId")!);
+        }
+        Assert.IsLessThanOrEqualTo(keep + keep / 4 + 1, stored.Count, $"{keep * 3} attempts logged, the log stays bounded; stored {stored.Count} rows");
+        CollectionAssert.Contains(stored, "d.dead-1", "dead letters are never trimmed");
+        CollectionAssert.Contains(stored, $"e{keep * 3 - 1:D4}", "the newest attempt is kept");
+        CollectionAssert.DoesNotContain(stored, "e0000", "the oldest attempts are gone");
+        var (attempts, dead) = await _events.Store.ListDeliveriesAsync(id);
+        Assert.AreEqual($"e{keep * 3 - 1:D4}", attempts[0].EventId, "listed newest first");
+        Assert.AreEqual("dead-1", dead.Single().EventId);
     }
 
     [TestMethod]

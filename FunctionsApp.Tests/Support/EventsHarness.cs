@@ -11,10 +11,10 @@ internal sealed class EventsHarness
     public EventsHarness(CatalogUnderTest sut, bool allowLoopback = true, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
         Sut = sut;
-        Options = new EventsOptions { Source = "https://catalog.example.com", AllowLoopbackHttp = allowLoopback, DeliveryTimeoutSeconds = 5 };
+        Options = new EventsOptions { Source = "https://catalog.example.com", AllowLoopbackHttp = allowLoopback, DeliveryTimeoutSeconds = 5, KeepAttempts = 50 };
         Guard = new OutboundGuard(Options, resolve);
         Feed = new ChangeFeed(sut.Tables, sut.Store, sut.Clock, Options);
-        Store = new SubscriptionStore(sut.Tables);
+        Store = new SubscriptionStore(sut.Tables, Options);
         Sender = new EventSender(Guard, Options, sut.Clock);
         Delivery = new EventDelivery(Feed, Store, Sender, new JobStore(sut.Tables), sut.Clock, Options, NullLogger<EventDelivery>.Instance);
         Subscriptions = new EventSubscriptions(Store, Guard, Delivery, sut.Clock, Options);

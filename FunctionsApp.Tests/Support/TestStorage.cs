@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using ComponentCatalog.Catalog;
+using ComponentCatalog.Events;
 using ComponentCatalog.Storage;
 using DevHost;
 using ComponentCatalog.Quality;
@@ -56,8 +57,9 @@ public static class TestStorage
         var search = NewSearch(tables, clock, catalogOptions, cache);
         var quality = new ComponentQuality(search, clock, catalogOptions);
         var projection = new IndexProjection(search, quality);
-        var catalog = new ComponentDocuments(store, projection, quality, cache, clock);
-        return new CatalogUnderTest(catalog, store, tables, clock, catalogOptions, search, quality, projection);
+        var signal = new DeliverySignal(clock, new EventsOptions());
+        var catalog = new ComponentDocuments(store, projection, quality, cache, signal, clock);
+        return new CatalogUnderTest(catalog, store, tables, clock, catalogOptions, search, quality, projection, signal);
     }
 
     /// <summary>A second instance's view of the same tables: its own index, its own clock.</summary>
@@ -81,11 +83,12 @@ public static class TestStorage
         var search = NewSearch(first.Tables, first.Clock, options, cache);
         var quality = new ComponentQuality(search, first.Clock, options);
         var projection = new IndexProjection(search, quality);
-        var catalog = new ComponentDocuments(first.Store, projection, quality, cache, first.Clock);
-        return new CatalogUnderTest(catalog, first.Store, first.Tables, first.Clock, options, search, quality, projection);
+        var signal = new DeliverySignal(first.Clock, new EventsOptions());
+        var catalog = new ComponentDocuments(first.Store, projection, quality, cache, signal, first.Clock);
+        return new CatalogUnderTest(catalog, first.Store, first.Tables, first.Clock, options, search, quality, projection, signal);
     }
 }
 
 internal sealed record CatalogUnderTest(
     ComponentDocuments Catalog, ComponentStore Store, CatalogTables Tables, FakeTimeProvider Clock, CatalogOptions Options,
-    ComponentSearch Search, ComponentQuality Quality, IndexProjection Projection);
+    ComponentSearch Search, ComponentQuality Quality, IndexProjection Projection, DeliverySignal Signal);

@@ -10,6 +10,8 @@ namespace ComponentCatalog.Tests.Support;
 /// <summary>A request the receiver got: method, headers that matter, body, and whether its signature verified.</summary>
 internal sealed record Received(string Method, string? ContentType, string? Id, string? Timestamp, string? Signature, string Body, bool SignatureValid)
 {
+    public System.Collections.Specialized.NameValueCollection Headers { get; init; } = [];
+
     public JsonNode Event => JsonNode.Parse(Body)!;
 }
 
@@ -85,7 +87,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         var signature = request.Headers["webhook-signature"];
         var valid = Secret is not null && id is not null && timestamp is not null
                     && signature == EventSender.Sign(Secret, id, long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture), Encoding.UTF8.GetBytes(body));
-        var received = new Received(request.HttpMethod, request.ContentType, id, timestamp, signature, body, valid);
+        var received = new Received(request.HttpMethod, request.ContentType, id, timestamp, signature, body, valid) { Headers = request.Headers };
         _requests.Enqueue(received);
 
         if (request.HttpMethod == "OPTIONS")

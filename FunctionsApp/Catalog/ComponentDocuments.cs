@@ -19,7 +19,7 @@ namespace ComponentCatalog.Catalog;
 /// (docs/adr/0006-write-path.md).
 /// </summary>
 internal sealed class ComponentDocuments(
-    ComponentStore store, IndexProjection projection, ComponentQuality quality, DocumentCache cache, TimeProvider clock)
+    ComponentStore store, IndexProjection projection, ComponentQuality quality, DocumentCache cache, DeliverySignal events, TimeProvider clock)
 {
     private const int MaxStarRetries = 3;
 
@@ -240,6 +240,7 @@ internal sealed class ComponentDocuments(
         var change = ChangeEvent.ForState(writeId, ChangeTypes.Deleted, now, name, head.Revision, head.Owner, tags, user.Id, null);
         await projection.AnnounceAsync([new ChangeIntent(name, head.Revision, writeId)], ct);
         await store.SetDeletedAsync(head, deleted: true, now, writeId, ct, change: change);
+        events.Committed();
         cache.Invalidate(name);
         projection.Committed(name, null);
     }
@@ -264,6 +265,7 @@ internal sealed class ComponentDocuments(
             var change = ChangeEvent.ForState(writeId, ChangeTypes.Restored, now, name, head.Revision, stored.Document.Owner, entry.Tags, user.Id, entry.Score);
             await projection.AnnounceAsync([new ChangeIntent(name, head.Revision, writeId)], ct);
             await store.SetDeletedAsync(head, deleted: false, now, writeId, ct, entry, change);
+            events.Committed();
             projection.Committed(name, entry);
         }
         cache.Committed(name, head.Revision, stored);
@@ -316,6 +318,7 @@ internal sealed class ComponentDocuments(
     {
         var head = await store.WriteRevisionAsync(pending.Write, pending.Previous, ct);
         var result = new StoredDocument(pending.Stored, head.ETag, pending.Write.ContentJson);
+        events.Committed();
         projection.Committed(pending.Write.Name, pending.Write.Entry);
         if (remember)
         {

@@ -19,15 +19,30 @@ internal sealed partial class EventDelivery(
     private const int PageSize = 100;
     private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
+    /// <summary>
+    /// One run at a time on this instance (the timer and <see cref="LocalDelivery"/> queue behind each other), so a
+    /// run asked for after a commit always starts after that commit is readable; instances exclude each other per
+    /// subscription with the lease.
+    /// </summary>
+    private readonly SemaphoreSlim _run = new(1, 1);
+
     /// <summary>One run over every subscription; returns how many events were delivered.</summary>
     public async Task<int> RunAsync(CancellationToken ct = default)
     {
-        var delivered = 0;
-        foreach (var subscription in await subscriptions.ListAsync(ct))
+        await _run.WaitAsync(ct);
+        try
         {
-            delivered += await DeliverAsync(subscription.Id, ct);
+            var delivered = 0;
+            foreach (var subscription in await subscriptions.ListAsync(ct))
+            {
+                delivered += await DeliverAsync(subscription.Id, ct);
+            }
+            return delivered;
         }
-        return delivered;
+        finally
+        {
+            _run.Release();
+        }
     }
 
     /// <summary>Delivers what is due to one subscription, if no other instance holds it.</summary>

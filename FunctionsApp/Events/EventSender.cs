@@ -126,8 +126,15 @@ internal sealed class EventSender(OutboundGuard guard, EventsOptions options, Ti
         };
     }
 
+    /// <summary>
+    /// How a topic's publisher authenticates: the app's managed identity. A test swaps in an
+    /// <see cref="AzureKeyCredential"/> (the SDK refuses bearer tokens over plain http, and a local receiver has no TLS).
+    /// </summary>
+    internal Func<Uri, EventGridPublisherClientOptions, EventGridPublisherClient> TopicClient { get; init; } =
+        (endpoint, clientOptions) => new EventGridPublisherClient(endpoint, new DefaultAzureCredential(), clientOptions);
+
     private EventGridPublisherClient Topic(string endpoint) => _topics.GetOrAdd(endpoint, e =>
-        new EventGridPublisherClient(new Uri(e), new DefaultAzureCredential(), new EventGridPublisherClientOptions
+        TopicClient(new Uri(e), new EventGridPublisherClientOptions
         {
             Transport = new HttpClientTransport(guard.Client),
             Retry = { MaxRetries = 0 },

@@ -41,6 +41,10 @@ internal sealed class EventsOptions
     [Range(1, 600)]
     public int RunSeconds { get; set; } = 50;
 
+    /// <summary>Delivery attempts kept per subscription (newest first); older ones are trimmed. Dead letters are not counted.</summary>
+    [Range(10, 10_000)]
+    public int KeepAttempts { get; set; } = 200;
+
     [Range(1, 1000)]
     public int MaxSubscriptions { get; set; } = 200;
 

@@ -17,6 +17,8 @@ internal static class EventsSetup
         builder.Services.AddSingleton<SubscriptionStore>();
         builder.Services.AddSingleton<EventSender>();
         builder.Services.AddSingleton<EventDelivery>();
+        builder.Services.AddSingleton<DeliverySignal>();
+        builder.Services.AddHostedService<LocalDelivery>();
         builder.Services.AddSingleton<EventSubscriptions>();
         return builder;
     }

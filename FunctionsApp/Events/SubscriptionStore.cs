@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using ComponentCatalog.Errors;
 using ComponentCatalog.Storage;
 
 namespace ComponentCatalog.Events;
@@ -61,13 +63,17 @@ internal sealed record DeadLetter(string EventId, string Position, DateTimeOffse
 /// <summary>
 /// Subscriptions (table <c>Subscriptions</c>, one partition: a few hundred rows at most) and their deliveries
 /// (table <c>Deliveries</c>, partition = subscription id: attempts keyed newest first, dead letters by event id).
+/// The attempts log is bounded: the newest <see cref="EventsOptions.KeepAttempts"/> are kept, older ones trimmed
+/// by the instance that logs (on its first attempt for a subscription, then every quarter of that number), so a
+/// subscription holds at most about 1.25 × that many per logging instance. Dead letters are never trimmed: they
+/// stay until redelivered or the subscription is deleted.
 /// </summary>
-internal sealed class SubscriptionStore(CatalogTables tables)
+internal sealed class SubscriptionStore(CatalogTables tables, EventsOptions options)
 {
     private const string Partition = "subscription";
 
-    /// <summary>Attempts kept per subscription listing; older ones stay in storage until the subscription is deleted.</summary>
-    public const int ListedAttempts = 200;
+    /// <summary>Attempts logged per subscription since this instance last trimmed (absent: never, so trim at the next).</summary>
+    private readonly ConcurrentDictionary<string, int> _sinceTrim = new(StringComparer.Ordinal);
 
     public async Task AddAsync(Subscription subscription, CancellationToken ct = default)
     {
@@ -150,6 +156,62 @@ internal sealed class SubscriptionStore(CatalogTables tables)
             ["Outcome"] = attempt.Outcome, ["StatusCode"] = attempt.StatusCode, ["Error"] = attempt.Error, ["DurationMs"] = attempt.DurationMs,
         };
         await StorageErrors.GuardAsync(() => tables.Deliveries.AddEntityAsync(row, ct));
+        var every = Math.Max(1, options.KeepAttempts / 4);
+        if (_sinceTrim.AddOrUpdate(subscriptionId, every, (_, n) => n + 1) >= every)
+        {
+            try
+            {
+                await TrimAttemptsAsync(subscriptionId, ct);
+                _sinceTrim[subscriptionId] = 0;
+            }
+            catch (StorageUnavailableException)
+            {
+                // Housekeeping never fails a delivery: the next attempt logged trims again.
+            }
+        }
+    }
+
+    /// <summary>Deletes all but the newest <see cref="EventsOptions.KeepAttempts"/> attempts of one subscription (dead letters untouched).</summary>
+    public async Task TrimAttemptsAsync(string subscriptionId, CancellationToken ct = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {subscriptionId} and RowKey ge {"a"} and RowKey lt {"b"}");
+        var keys = new List<string>();
+        await StorageErrors.GuardAsync(async () =>
+        {
+            await foreach (var row in tables.Deliveries.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
+            {
+                keys.Add(row.RowKey);
+            }
+            return true;
+        });
+        // Keys are newest first (inverted ticks); sorted here because Cosmos DB for Table does not sort.
+        foreach (var batch in keys.Order(StringComparer.Ordinal).Skip(options.KeepAttempts).Chunk(100))
+        {
+            try
+            {
+                await StorageErrors.GuardAsync(() => tables.Deliveries.SubmitTransactionAsync(
+                    batch.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(subscriptionId, k), ETag.All)), ct));
+            }
+            catch (TableTransactionFailedException)
+            {
+                // Another instance trimmed some of them meanwhile: delete the rest one by one.
+                foreach (var key in batch)
+                {
+                    await DeleteIfExistsAsync(subscriptionId, key, ct);
+                }
+            }
+        }
+    }
+
+    private async Task DeleteIfExistsAsync(string partition, string key, CancellationToken ct)
+    {
+        try
+        {
+            await StorageErrors.GuardAsync(() => tables.Deliveries.DeleteEntityAsync(partition, key, ETag.All, ct));
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
     }
 
     public async Task AddDeadLetterAsync(string subscriptionId, DeadLetter letter, CancellationToken ct = default)
@@ -162,16 +224,8 @@ internal sealed class SubscriptionStore(CatalogTables tables)
         await StorageErrors.GuardAsync(() => tables.Deliveries.UpsertEntityAsync(row, TableUpdateMode.Replace, ct));
     }
 
-    public async Task RemoveDeadLetterAsync(string subscriptionId, string eventId, CancellationToken ct = default)
-    {
-        try
-        {
-            await StorageErrors.GuardAsync(() => tables.Deliveries.DeleteEntityAsync(subscriptionId, "d." + eventId, ETag.All, ct));
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-        }
-    }
+    public Task RemoveDeadLetterAsync(string subscriptionId, string eventId, CancellationToken ct = default) =>
+        DeleteIfExistsAsync(subscriptionId, "d." + eventId, ct);
 
     /// <summary>The newest attempts (newest first) and every dead letter of one subscription.</summary>
     public async Task<(List<DeliveryAttempt> Attempts, List<DeadLetter> DeadLetters)> ListDeliveriesAsync(string subscriptionId, CancellationToken ct = default)
@@ -197,7 +251,7 @@ internal sealed class SubscriptionStore(CatalogTables tables)
             }
             return true;
         });
-        return ([.. attempts.OrderBy(a => a.Key, StringComparer.Ordinal).Take(ListedAttempts).Select(a => a.Attempt)],
+        return ([.. attempts.OrderBy(a => a.Key, StringComparer.Ordinal).Take(options.KeepAttempts).Select(a => a.Attempt)],
                 [.. dead.OrderBy(d => d.Position, StringComparer.Ordinal)]);
     }
 
