@@ -33,13 +33,13 @@ public sealed class ComponentDocuments(
         }
 
         var generation = cache.Generation;
-        var (head, json) = await store.ReadCurrentAsync(name, ct);
+        var (head, gzip) = await store.ReadCurrentAsync(name, ct);
         if (head is null || head.Deleted || head.Purging)
         {
             throw NotFound(name);
         }
 
-        var stored = json is null ? await ReadAsync(name, head.Revision, ct) : ToStored(json, head.Revision);
+        var stored = gzip is null ? await ReadAsync(name, head.Revision, ct) : ToStored(gzip, head.Revision);
         if (following)
         {
             cache.Remember(name, head.Revision, stored, generation);
@@ -327,7 +327,7 @@ public sealed class ComponentDocuments(
     public async Task<StoredDocument> CommitAsync(PendingWrite pending, CancellationToken ct, bool remember)
     {
         var head = await store.WriteRevisionAsync(pending.Write, pending.Previous, ct);
-        var result = new StoredDocument(pending.Stored, head.ETag, pending.Write.ContentJson);
+        var result = new StoredDocument(pending.Stored, head.ETag, pending.Write.ContentJson, pending.Write.ContentGzip);
         projection.Committed(pending.Write.Name, pending.Write.Entry);
         if (remember)
         {
@@ -383,15 +383,12 @@ public sealed class ComponentDocuments(
 
     private async Task<StoredDocument> ReadAsync(string name, int revision, CancellationToken ct)
     {
-        var json = await store.ReadRevisionAsync(name, revision, ct)
+        var gzip = await store.ReadRevisionAsync(name, revision, ct)
                    ?? throw new NotFoundException($"Component '{name}' has no revision {revision}.");
-        return ToStored(json, revision);
+        return ToStored(gzip, revision);
     }
 
-    private static StoredDocument ToStored(byte[] json, int revision)
-    {
-        return StoredDocument.FromJson(json, Etags.ForRevision(revision));
-    }
+    private static StoredDocument ToStored(byte[] gzip, int revision) => StoredDocument.FromGzip(gzip, Etags.ForRevision(revision));
 
     /// <summary>
     /// Team ownership, decided here where the stored owner is known (the role each route needs is decided once,
