@@ -173,14 +173,17 @@ public sealed class ComponentDocuments(
     /// <see cref="ComponentImport"/> announces the writes of a whole batch at once and commits each with
     /// <see cref="CommitAsync(PendingWrite, CancellationToken, bool)"/>.
     /// </summary>
+    /// <param name="assumeAbsent">Skip the head read and prepare a create (the index does not know the name): the commit
+    /// adds the head, so if storage has one after all (a deleted document, another instance's create) it fails with
+    /// <see cref="ConflictException"/> and nothing is written; the caller then prepares again from the head.</param>
     public async Task<(string Status, PendingWrite Write)> PrepareImportAsync(
-        DocumentDraft draft, IReadOnlySet<string> alsoExisting, CatalogUser user, CancellationToken ct = default)
+        DocumentDraft draft, IReadOnlySet<string> alsoExisting, CatalogUser user, CancellationToken ct = default, bool assumeAbsent = false)
     {
         var document = draft.Document;
         DocumentValidator.EnsureValid(document);
         var name = document.NameOrSlug();
         document = document with { Name = name };
-        var head = await store.GetHeadAsync(name, ct);
+        var head = assumeAbsent ? null : await store.GetHeadAsync(name, ct);
         EnsureNotPurging(head);
         var live = head is { Deleted: false } ? head : null;
         EnsureCanWrite(user, live is null ? document.Owner : live.Owner, document.Owner);

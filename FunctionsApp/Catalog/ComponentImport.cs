@@ -42,6 +42,10 @@ public sealed class ComponentImport(ComponentDocuments catalog, IndexProjection 
 
         var results = new ImportResult[parsed.Length];
         var pending = new PendingWrite?[parsed.Length];
+        // A name this instance's index does not know is prepared as a create without reading its head: most of an
+        // import's documents are new, and a point read is the costliest step of a write on a large table.
+        var known = await projection.KnownNamesAsync(ct);
+        var optimistic = new bool[parsed.Length];
         await Parallel.ForEachAsync(Enumerable.Range(0, parsed.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
         {
             var p = parsed[i];
@@ -55,7 +59,8 @@ public sealed class ComponentImport(ComponentDocuments catalog, IndexProjection 
                 results[i] = new(p.Path, p.Name, "invalid", null, p.Errors, null);
                 return;
             }
-            results[i] = await OutcomeAsync(p, () => DecideAsync(p, i, token));
+            optimistic[i] = !known(p.Name!);
+            results[i] = await OutcomeAsync(p, () => DecideAsync(p, i, token, optimistic[i]));
         });
 
         // Every decided write is announced in one go (a few transactions), then each commits on its own.
@@ -70,19 +75,32 @@ public sealed class ComponentImport(ComponentDocuments catalog, IndexProjection 
             var decided = results[i];
             results[i] = await OutcomeAsync(parsed[i], async () =>
             {
-                var stored = await catalog.CommitAsync(pending[i]!, token, remember: false);
-                return decided with { Revision = stored.Document.Revision };
+                try
+                {
+                    var stored = await catalog.CommitAsync(pending[i]!, token, remember: false);
+                    return decided with { Revision = stored.Document.Revision };
+                }
+                catch (ConflictException) when (optimistic[i])
+                {
+                    // Storage has a head the index did not know (a deleted document, another instance's create):
+                    // nothing was written; decide again from the head, announce and commit that.
+                    var again = await DecideAsync(parsed[i], i, token, assumeAbsent: false);
+                    if (pending[i] is not { } retry || again.Status == "unchanged")
+                    {
+                        return again;
+                    }
+                    await projection.AnnounceAsync([retry.Intent], token);
+                    var stored = await catalog.CommitAsync(retry, token, remember: false);
+                    return again with { Revision = stored.Document.Revision };
+                }
             }, decided.Score);
         });
         return results;
 
-        async Task<ImportResult> DecideAsync(Parsed p, int i, CancellationToken token)
+        async Task<ImportResult> DecideAsync(Parsed p, int i, CancellationToken token, bool assumeAbsent)
         {
-            var (status, write) = await catalog.PrepareImportAsync(new DocumentDraft(p.Document!, p.Findings), names, user, token);
-            if (status != "unchanged")
-            {
-                pending[i] = write;
-            }
+            var (status, write) = await catalog.PrepareImportAsync(new DocumentDraft(p.Document!, p.Findings), names, user, token, assumeAbsent);
+            pending[i] = status == "unchanged" ? null : write;
             return new(p.Path, p.Name, status, write.Write.Entry.Score, null, null);
         }
     }
