@@ -69,10 +69,16 @@ public sealed class SubscriptionStore(CatalogTables tables)
     /// <summary>Attempts kept per subscription listing; older ones stay in storage until the subscription is deleted.</summary>
     public const int ListedAttempts = 200;
 
+    private long _added;
+
+    /// <summary>How many subscriptions this instance has added: the delivery's quiet spell ends when it moves.</summary>
+    public long Added => Interlocked.Read(ref _added);
+
     public async Task AddAsync(Subscription subscription, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
         await StorageErrors.GuardAsync(() => tables.Subscriptions.AddEntityAsync(ToRow(subscription), ct));
+        Interlocked.Increment(ref _added);
     }
 
     /// <summary>Saves the delivery state, guarded by the version read; false when someone else changed or deleted it.</summary>
