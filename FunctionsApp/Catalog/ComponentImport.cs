@@ -23,6 +23,7 @@ public sealed class ComponentImport(ComponentDocuments catalog, IndexProjection 
 {
     public const int MaxDocuments = 500;
     private const int Parallelism = 8;
+    private const int AnnounceBatch = 100;
 
     public async Task<IReadOnlyList<ImportResult>> ImportAsync(ImportRequest request, CatalogUser user, CancellationToken ct = default)
     {
@@ -63,14 +64,21 @@ public sealed class ComponentImport(ComponentDocuments catalog, IndexProjection 
             results[i] = await OutcomeAsync(p, () => DecideAsync(p, i, token, optimistic[i]));
         });
 
-        // Every decided write is announced in one go (a few transactions), then each commits on its own.
+        // The decided writes are announced a transaction at a time (≤ 100 rows, one partition of the change log: well
+        // inside the announcement's 1 s bound even on a busy storage), and each chunk commits before the next is announced.
         var writes = Enumerable.Range(0, parsed.Length).Where(i => pending[i] is not null).ToList();
         if (request.DryRun || writes.Count == 0)
         {
             return results;
         }
-        await projection.AnnounceAsync([.. writes.Select(i => pending[i]!.Intent)], ct);
-        await Parallel.ForEachAsync(writes, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
+        foreach (var chunk in writes.Chunk(AnnounceBatch))
+        {
+            await projection.AnnounceAsync([.. chunk.Select(i => pending[i]!.Intent)], ct);
+            await CommitAllAsync(chunk);
+        }
+        return results;
+
+        Task CommitAllAsync(int[] chunk) => Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
         {
             var decided = results[i];
             results[i] = await OutcomeAsync(parsed[i], async () =>
@@ -95,7 +103,6 @@ public sealed class ComponentImport(ComponentDocuments catalog, IndexProjection 
                 }
             }, decided.Score);
         });
-        return results;
 
         async Task<ImportResult> DecideAsync(Parsed p, int i, CancellationToken token, bool assumeAbsent)
         {
