@@ -4,6 +4,7 @@ using ComponentCatalog.Auth;
 using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Functions;
+using ComponentCatalog.Tests.Support;
 using Microsoft.Azure.Functions.Worker;
 
 namespace ComponentCatalog.Tests.Auth;
@@ -30,7 +31,7 @@ public sealed class AccessPolicyTests
         _ => new($"{role}@test", role, new HashSet<string> { "payments" }),
     };
 
-    private static HttpStatusCode Status(AuthDecision decision) =>
+    private static HttpStatusCode Status(GateOutcome decision) =>
         decision.Failure is null ? HttpStatusCode.OK : ProblemMapper.Map(decision.Failure).Status;
 
     [TestMethod]
@@ -60,7 +61,7 @@ public sealed class AccessPolicyTests
     [DataRow("GetOpenApi")]
     public void Decide_AnonymousFunctionWithoutCredentials_Allows(string function)
     {
-        Assert.AreEqual(HttpStatusCode.OK, Status(AccessPolicy.Decide(function, AuthResult.Anonymous)));
+        Assert.AreEqual(HttpStatusCode.OK, Status(GateOutcome.Decide(function, AuthResult.Anonymous)));
     }
 
     [TestMethod]
@@ -69,7 +70,7 @@ public sealed class AccessPolicyTests
     [DataRow("ListApiKeys")]
     public void Decide_NoCredentials_Returns401WithBearerChallenge(string function)
     {
-        var decision = AccessPolicy.Decide(function, AuthResult.Anonymous);
+        var decision = GateOutcome.Decide(function, AuthResult.Anonymous);
 
         var problem = ProblemMapper.Map(decision.Failure!);
         Assert.AreEqual(HttpStatusCode.Unauthorized, problem.Status);
@@ -84,15 +85,15 @@ public sealed class AccessPolicyTests
     {
         var key = new CatalogUser("apikey:0123", CatalogRole.Admin, new HashSet<string>()) { ViaApiKey = true };
 
-        Assert.AreEqual(HttpStatusCode.Forbidden, Status(AccessPolicy.Decide(function, AuthResult.For(key))));
-        Assert.AreEqual(HttpStatusCode.OK, Status(AccessPolicy.Decide(function, AuthResult.For(As(CatalogRole.Admin)))));
-        Assert.AreEqual(HttpStatusCode.OK, Status(AccessPolicy.Decide("DeleteComponent", AuthResult.For(key))));
+        Assert.AreEqual(HttpStatusCode.Forbidden, Status(GateOutcome.Decide(function, AuthResult.For(key))));
+        Assert.AreEqual(HttpStatusCode.OK, Status(GateOutcome.Decide(function, AuthResult.For(As(CatalogRole.Admin)))));
+        Assert.AreEqual(HttpStatusCode.OK, Status(GateOutcome.Decide("DeleteComponent", AuthResult.For(key))));
     }
 
     [TestMethod]
     public void Decide_RejectedCredentials_Returns401InvalidToken()
     {
-        var decision = AccessPolicy.Decide("GetComponent", AuthResult.Rejected);
+        var decision = GateOutcome.Decide("GetComponent", AuthResult.Rejected);
 
         var problem = ProblemMapper.Map(decision.Failure!);
         Assert.AreEqual(HttpStatusCode.Unauthorized, problem.Status);
@@ -125,7 +126,7 @@ public sealed class AccessPolicyTests
     [DataRow("RevokeApiKey", CatalogRole.Admin, HttpStatusCode.OK)]
     public void Decide_RoleAgainstContract_ReturnsExpectedStatus(string function, CatalogRole role, HttpStatusCode expected)
     {
-        var decision = AccessPolicy.Decide(function, AuthResult.For(As(role)));
+        var decision = GateOutcome.Decide(function, AuthResult.For(As(role)));
 
         Assert.AreEqual(expected, Status(decision));
         Assert.AreEqual(expected == HttpStatusCode.OK ? As(role).Id : null, decision.User?.Id);
@@ -139,7 +140,7 @@ public sealed class AccessPolicyTests
             foreach (var role in Enum.GetValues<CatalogRole>())
             {
                 var expected = role >= required ? HttpStatusCode.OK : HttpStatusCode.Forbidden;
-                Assert.AreEqual(expected, Status(AccessPolicy.Decide(function, AuthResult.For(As(role)))), $"{function} as {role}");
+                Assert.AreEqual(expected, Status(GateOutcome.Decide(function, AuthResult.For(As(role)))), $"{function} as {role}");
             }
         }
     }
@@ -147,14 +148,14 @@ public sealed class AccessPolicyTests
     [TestMethod]
     public void Decide_UnknownFunction_FailsClosedToAdmin()
     {
-        Assert.AreEqual(HttpStatusCode.Forbidden, Status(AccessPolicy.Decide("SomethingNew", AuthResult.For(As(CatalogRole.Writer)))));
-        Assert.AreEqual(HttpStatusCode.OK, Status(AccessPolicy.Decide("SomethingNew", AuthResult.For(As(CatalogRole.Admin)))));
+        Assert.AreEqual(HttpStatusCode.Forbidden, Status(GateOutcome.Decide("SomethingNew", AuthResult.For(As(CatalogRole.Writer)))));
+        Assert.AreEqual(HttpStatusCode.OK, Status(GateOutcome.Decide("SomethingNew", AuthResult.For(As(CatalogRole.Admin)))));
     }
 
     [TestMethod]
     public void Decide_Forbidden_DetailNamesRolesOnly()
     {
-        var decision = AccessPolicy.Decide("CreateComponent", AuthResult.For(As(CatalogRole.Reader)));
+        var decision = GateOutcome.Decide("CreateComponent", AuthResult.For(As(CatalogRole.Reader)));
 
         Assert.AreEqual("This operation needs the role Catalog.Writer; the caller has Catalog.Reader.", decision.Failure!.Message);
     }

@@ -82,6 +82,36 @@ public sealed class AuthSetupTests
     }
 
     [TestMethod]
+    public void AddCatalogStorage_BindsConnectionStringPrefixAndTimeout()
+    {
+        using var host = Build("Development", ("CatalogStorage:OperationTimeoutSeconds", "12"), ("Catalog:TablePrefix", "abc1"));
+
+        var options = host.Services.GetRequiredService<CatalogStorageOptions>();
+        Assert.AreEqual(TestStorage.ConnectionString, options.ConnectionString, "the section's own value is the connection string");
+        Assert.AreEqual("abc1", options.TablePrefix);
+        Assert.AreEqual(TimeSpan.FromSeconds(12), options.OperationTimeout);
+    }
+
+    [TestMethod]
+    public void AddCatalogStorage_NoStorageSet_FailsValidationNamingBothSettings()
+    {
+        using var host = Build("Development", ("CatalogStorage", ""));
+
+        var failure = Assert.ThrowsExactly<OptionsValidationException>(() => host.Services.GetRequiredService<CatalogStorageOptions>());
+        Assert.Contains("'CatalogStorage__tableServiceUri'", failure.Message);
+    }
+
+    [TestMethod]
+    [DataRow("0")]
+    [DataRow("301")]
+    public void AddCatalogStorage_OperationTimeoutOutOfRange_FailsValidation(string seconds)
+    {
+        using var host = Build("Development", ("CatalogStorage:OperationTimeoutSeconds", seconds));
+
+        Assert.ThrowsExactly<OptionsValidationException>(() => host.Services.GetRequiredService<CatalogStorageOptions>());
+    }
+
+    [TestMethod]
     public void AddCatalogTelemetry_WithoutConnectionString_RegistersNoExporter()
     {
         var builder = FunctionsApplication.CreateBuilder([]);

@@ -237,7 +237,7 @@ public sealed class JwtValidatorTests
 
         Assert.IsNotNull(user);
         Assert.AreEqual(CatalogRole.None, user.Role);
-        var decision = AccessPolicy.Decide("GetComponent", AuthResult.For(user));
+        var decision = GateOutcome.Decide("GetComponent", AuthResult.For(user));
         Assert.IsInstanceOfType<ForbiddenException>(decision.Failure);
     }
 

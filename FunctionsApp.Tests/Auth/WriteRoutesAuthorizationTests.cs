@@ -117,7 +117,7 @@ public sealed class WriteRoutesAuthorizationTests
         var before = await StoredState();
         var user = User(caller);
 
-        var gate = AccessPolicy.Decide(function, AuthResult.For(user));
+        var gate = GateOutcome.Decide(function, AuthResult.For(user));
         var reply = await Invoke(function, user);
 
         Assert.AreEqual(caller == "reader" ? HttpStatusCode.Forbidden : HttpStatusCode.OK,

@@ -186,11 +186,16 @@ public sealed class ValidateAndImportTests
     }
 
     [TestMethod]
-    public async Task Import_Reader_Returns403()
+    public async Task Import_Reader_RefusedByTheGate_AndNothingStoredPastIt()
     {
+        var gate = GateOutcome.Decide("ImportDocuments", ComponentCatalog.Auth.AuthResult.For(Users.Reader));
         var reply = await Import(new { documents = new[] { new { path = "a.md", markdown = Markdown("Alpha", "payments") } } }, Users.Reader);
 
-        Assert.AreEqual(HttpStatusCode.Forbidden, reply.Status);
+        Assert.IsInstanceOfType<ComponentCatalog.Errors.ForbiddenException>(gate.Failure, "the role is the gate's decision");
+        // Past the gate (a caller that skipped it), team ownership still refuses every document: a reader writes none.
+        Assert.AreEqual(HttpStatusCode.OK, reply.Status, reply.Body);
+        Assert.AreEqual("forbidden", JsonDocument.Parse(reply.Body).RootElement.GetProperty("results")[0].GetProperty("status").GetString(), reply.Body);
+        Assert.AreEqual(0, await RowCount());
     }
 
     [TestMethod]

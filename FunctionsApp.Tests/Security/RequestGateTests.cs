@@ -15,9 +15,9 @@ public sealed class RequestGateTests
 {
     private static readonly CatalogUser Admin = new("admin@test", CatalogRole.Admin, new HashSet<string>());
 
-    private static Problem? ProblemOf(AuthDecision decision) => decision.Failure is null ? null : ProblemMapper.Map(decision.Failure);
+    private static Problem? ProblemOf(GateOutcome decision) => decision.Failure is null ? null : ProblemMapper.Map(decision.Failure);
 
-    private static HttpStatusCode Status(AuthDecision decision) => ProblemOf(decision)?.Status ?? HttpStatusCode.OK;
+    private static HttpStatusCode Status(GateOutcome decision) => ProblemOf(decision)?.Status ?? HttpStatusCode.OK;
 
     [TestMethod]
     public async Task Evaluate_NoCredentialsOnAReadFunction_Returns401WithBearerChallenge()

@@ -62,7 +62,7 @@ internal sealed class SecurityHarness : IDisposable
 
     public static HttpHeadersCollection ApiKey(string key) => Headers(("X-Api-Key", key));
 
-    public Task<AuthDecision> EvaluateAsync(string function, HttpHeadersCollection headers) => Gate.EvaluateAsync(function, headers);
+    public Task<GateOutcome> EvaluateAsync(string function, HttpHeadersCollection headers) => Gate.EvaluateAsync(function, headers);
 
     public void Dispose() => Tokens.Dispose();
 }

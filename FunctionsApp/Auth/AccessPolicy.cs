@@ -4,19 +4,6 @@ using ComponentCatalog.Errors;
 namespace ComponentCatalog.Auth;
 
 /// <summary>
-/// The outcome of the auth checks for one invocation: go on (as <see cref="User"/>, if any) or fail with
-/// <see cref="Failure"/>. <see cref="CallerId"/> names an authenticated caller even when refused (403/429), for the log.
-/// </summary>
-public sealed record AuthDecision(CatalogUser? User, CatalogException? Failure, string? CallerId = null)
-{
-    public bool Allowed => Failure is null;
-
-    public static AuthDecision Allow(CatalogUser? user) => new(user, null, user?.Id);
-
-    public static AuthDecision Deny(CatalogException failure, CatalogUser? caller = null) => new(null, failure, caller?.Id);
-}
-
-/// <summary>
 /// The one function → role table (the contract's role column). Team ownership of writes is checked by
 /// <see cref="ComponentDocuments"/> against the document's owner. A function missing here needs
 /// <see cref="CatalogRole.Admin"/> (fail closed); a test asserts every HTTP function of the app is listed.
@@ -99,37 +86,37 @@ public static class AccessPolicy
     public static bool IsAnonymous(string functionName) => RequiredRole(functionName) == CatalogRole.None;
 
     /// <summary>
-    /// 401 without credentials, 401 <c>invalid_token</c> for refused ones, 403 below the function's role. Decided
-    /// before any storage is read, so a caller who may not read learns nothing about which documents exist.
+    /// May <paramref name="result"/>'s caller call <paramref name="functionName"/>: the caller to run it as (none for an
+    /// anonymous function called without credentials), or a refusal thrown: 401 without credentials, 401
+    /// <c>invalid_token</c> for refused ones, 403 below the function's role. Decided before any storage is read, so a
+    /// caller who may not read learns nothing about which documents exist.
     /// </summary>
-    public static AuthDecision Decide(string functionName, AuthResult result)
+    public static CatalogUser? Authorize(string functionName, AuthResult result)
     {
         var required = RequiredRole(functionName);
         if (required == CatalogRole.None)
         {
-            return AuthDecision.Allow(result.User);
+            return result.User;
         }
 
         if (result.Outcome == AuthOutcome.Anonymous)
         {
-            return AuthDecision.Deny(new UnauthorizedException("Sign in: send 'Authorization: Bearer <token>' or an X-Api-Key."));
+            throw new UnauthorizedException("Sign in: send 'Authorization: Bearer <token>' or an X-Api-Key.");
         }
 
         if (result is not { Outcome: AuthOutcome.Authenticated, User: { } user })
         {
-            return AuthDecision.Deny(new InvalidCredentialsException());
+            throw new InvalidCredentialsException();
         }
 
         if (!user.IsAtLeast(required))
         {
-            return AuthDecision.Deny(
-                new ForbiddenException($"This operation needs the role {RoleName(required)}; the caller has {RoleName(user.Role)}."),
-                user);
+            throw new ForbiddenException($"This operation needs the role {RoleName(required)}; the caller has {RoleName(user.Role)}.");
         }
 
         return user.ViaApiKey && InteractiveOnly.Contains(functionName)
-            ? AuthDecision.Deny(new ForbiddenException("API keys cannot manage API keys; sign in as an admin with a token."), user)
-            : AuthDecision.Allow(user);
+            ? throw new ForbiddenException("API keys cannot manage API keys; sign in as an admin with a token.")
+            : user;
     }
 
     public static string RoleName(CatalogRole role) => role switch

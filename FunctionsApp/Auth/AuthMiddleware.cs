@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ComponentCatalog.Auth;
 
 /// <summary>
-/// Applies <see cref="RequestGate"/> to every HTTP invocation: a refusal is thrown, so ExceptionMiddleware
-/// answers it as problem+json; an allowed caller goes into <see cref="FunctionContext.Items"/> for
+/// Applies <see cref="RequestGate"/> to every HTTP invocation: its refusals are thrown, so ExceptionMiddleware
+/// answers them as problem+json; an allowed caller goes into <see cref="FunctionContext.Items"/> for
 /// <c>context.GetUser()</c>. Timer invocations pass untouched. Stateless: the gate is resolved per invocation.
 /// </summary>
 internal sealed class AuthMiddleware : IFunctionsWorkerMiddleware
@@ -24,17 +24,13 @@ internal sealed class AuthMiddleware : IFunctionsWorkerMiddleware
         }
 
         var gate = context.InstanceServices.GetRequiredService<RequestGate>();
-        var decision = await gate.EvaluateAsync(context.FunctionDefinition.Name, request.Headers, context.CancellationToken);
-        if (decision.CallerId is { } callerId)
+        var caller = await gate.AuthenticateAsync(context.FunctionDefinition.Name, request.Headers, context.CancellationToken);
+        if (caller.User is { } authenticated)
         {
-            context.Items[CallerIdKey] = callerId;
+            // Named in the request log also when refused below (403/429).
+            context.Items[CallerIdKey] = authenticated.Id;
         }
-        if (decision.Failure is { } failure)
-        {
-            throw failure;
-        }
-
-        if (decision.User is { } user)
+        if (gate.Authorize(context.FunctionDefinition.Name, caller, request.Headers) is { } user)
         {
             context.SetUser(user);
         }

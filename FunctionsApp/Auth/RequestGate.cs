@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
+using ComponentCatalog.Catalog;
 using ComponentCatalog.Errors;
 using ComponentCatalog.Security;
 using Microsoft.Azure.Functions.Worker.Http;
@@ -22,9 +23,9 @@ public sealed class RequestLimitOptions
 }
 
 /// <summary>
-/// Everything the auth middleware decides, in order, without touching the worker's response machinery (so it is
-/// tested directly): header hygiene and the global body cap (400/413), authentication (skipped for anonymous
-/// functions), the rate limit per principal or per client address (429), the role check (401/403).
+/// Everything the auth middleware decides, in two steps and in order, without touching the worker's response
+/// machinery (so it is tested directly). Every refusal is a thrown <see cref="CatalogException"/> that
+/// ExceptionMiddleware answers as problem+json, like any other refusal in the app.
 /// </summary>
 public sealed class RequestGate(
     Authenticator authenticator,
@@ -33,40 +34,41 @@ public sealed class RequestGate(
     RateLimitOptions rateOptions,
     RequestLimitOptions limits)
 {
-    public async Task<AuthDecision> EvaluateAsync(string functionName, HttpHeadersCollection headers, CancellationToken ct = default)
+    /// <summary>
+    /// Who is calling: header hygiene and the global body cap (400/413), then the credentials, unless the function
+    /// is anonymous. A refused credential is an outcome, not a refusal yet: <see cref="Authorize"/> decides.
+    /// </summary>
+    public async Task<AuthResult> AuthenticateAsync(string functionName, HttpHeadersCollection headers, CancellationToken ct = default)
     {
-        try
+        CheckContentLength(headers);
+        if (AccessPolicy.IsAnonymous(functionName))
         {
-            CheckContentLength(headers);
-            var address = "ip:" + ClientAddress.From(headers, rateOptions.TrustedProxyHops);
-            AuthResult result;
-            if (AccessPolicy.IsAnonymous(functionName))
-            {
-                result = AuthResult.Anonymous;
-            }
-            else
-            {
-                // Cookie credentials (the website's) count only with the CSRF proof; see BrowserSession.
-                var credentials = BrowserSession.ForScriptedRequest(CredentialReader.Read(headers, authOptions.TrustAppServiceAuthentication), headers);
-                if (credentials.Kind == CredentialKind.ApiKey && limiter.GetStatistics(address) is { CurrentAvailablePermits: < 1 })
-                {
-                    // Refused keys count against the address; once it has nothing left, a key costs no storage read.
-                    using var refused = limiter.AttemptAcquire(address);
-                    return AuthDecision.Deny(RateLimited(refused));
-                }
-                result = await authenticator.AuthenticateAsync(credentials, ct);
-            }
+            return AuthResult.Anonymous;
+        }
 
-            using var lease = limiter.AttemptAcquire(result.User is { } user ? "user:" + user.Id : address);
-            return lease.IsAcquired
-                ? AccessPolicy.Decide(functionName, result)
-                : AuthDecision.Deny(RateLimited(lease), result.User);
-        }
-        catch (CatalogException e) when (e is ValidationException or UnauthorizedException or PayloadTooLargeException)
+        // Cookie credentials (the website's) count only with the CSRF proof; see BrowserSession.
+        var credentials = BrowserSession.ForScriptedRequest(CredentialReader.Read(headers, authOptions.TrustAppServiceAuthentication), headers);
+        var address = Address(headers);
+        if (credentials.Kind == CredentialKind.ApiKey && limiter.GetStatistics(address) is { CurrentAvailablePermits: < 1 })
         {
-            return AuthDecision.Deny(e);
+            // Refused keys count against the address; once it has nothing left, a key costs no storage read.
+            using var refused = limiter.AttemptAcquire(address);
+            throw RateLimited(refused);
         }
+        return await authenticator.AuthenticateAsync(credentials, ct);
     }
+
+    /// <summary>
+    /// May the caller call the function now: the rate limit per principal, or per client address for callers without
+    /// one (429), then the function's role (<see cref="AccessPolicy.Authorize"/>: 401/403). Returns whom to run as.
+    /// </summary>
+    public CatalogUser? Authorize(string functionName, AuthResult caller, HttpHeadersCollection headers)
+    {
+        using var lease = limiter.AttemptAcquire(caller.User is { } user ? "user:" + user.Id : Address(headers));
+        return lease.IsAcquired ? AccessPolicy.Authorize(functionName, caller) : throw RateLimited(lease);
+    }
+
+    private string Address(HttpHeadersCollection headers) => "ip:" + ClientAddress.From(headers, rateOptions.TrustedProxyHops);
 
     private static RateLimitedException RateLimited(RateLimitLease lease) =>
         new(lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1));

@@ -6,9 +6,11 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace ComponentCatalog.Pages;
 
-/// <summary>Who a page request is, what the page decided, and the CSRF token its scripts and forms carry.</summary>
-internal sealed record PageCaller(CatalogUser? User, AuthDecision Decision, string CsrfToken, bool NewCsrfCookie, bool DevSignIn)
+/// <summary>Who a page request is (as authenticated, before any role is checked) and the CSRF token its scripts and forms carry.</summary>
+internal sealed record PageCaller(AuthResult Authentication, string CsrfToken, bool NewCsrfCookie, bool DevSignIn)
 {
+    public CatalogUser? User => Authentication.User;
+
     public Viewer Viewer => new(
         User?.Id, User is null ? "signed out" : AccessPolicy.RoleName(User.Role), User?.Teams.Order(StringComparer.Ordinal).ToList() ?? [], DevSignIn, CsrfToken);
 }
@@ -16,30 +18,20 @@ internal sealed record PageCaller(CatalogUser? User, AuthDecision Decision, stri
 /// <summary>
 /// Authenticates a page request with the API's own machinery and decides with the API's table: the credentials
 /// are read as the API reads them (Bearer, X-Api-Key, a trusted App Service principal), else the Development
-/// sign-in cookie; <see cref="Authenticator"/> validates them and <see cref="AccessPolicy.Decide"/> applies the role
-/// of the API function that serves the same data. Writes are decided by <see cref="ComponentDocuments"/>
+/// sign-in cookie; <see cref="Authenticator"/> validates them, and each page then applies the role of the API function
+/// that serves the same data with <see cref="AccessPolicy.Authorize"/>. Writes are decided by <see cref="ComponentDocuments"/>
 /// when the editor calls the API; the pages only hide what the caller may not do (<see cref="CatalogUser.CanWriteFor"/>).
 /// </summary>
 internal sealed class PageAuth(Authenticator authenticator, AuthOptions options, JwtValidator jwt)
 {
-    public async Task<PageCaller> AuthenticateAsync(HttpRequestData request, string apiFunction, bool stateChanging, CancellationToken ct)
+    public async Task<PageCaller> AuthenticateAsync(HttpRequestData request, bool stateChanging, CancellationToken ct)
     {
         var fromHeaders = CredentialReader.Read(request.Headers, options.TrustAppServiceAuthentication);
         var credentials = stateChanging
             ? BrowserSession.ForScriptedRequest(fromHeaders, request.Headers)
             : BrowserSession.ForNavigation(fromHeaders, request.Headers);
         var result = await authenticator.AuthenticateAsync(credentials, ct);
-        var decision = AccessPolicy.Decide(apiFunction, result);
         var csrf = BrowserSession.CsrfToken(request.Headers);
-        return new PageCaller(result.User, decision, csrf ?? BrowserSession.NewCsrfToken(), csrf is null, jwt.AcceptsDevTokens);
+        return new PageCaller(result, csrf ?? BrowserSession.NewCsrfToken(), csrf is null, jwt.AcceptsDevTokens);
     }
-
-    /// <summary>The caller for a page that needs <paramref name="apiFunction"/>'s role; otherwise the refusal to show.</summary>
-    public async Task<(PageCaller Caller, CatalogUser? User)> RequireAsync(HttpRequestData request, string apiFunction, CancellationToken ct, bool stateChanging = false)
-    {
-        var caller = await AuthenticateAsync(request, apiFunction, stateChanging, ct);
-        return (caller, caller.Decision.Allowed ? caller.Decision.User : null);
-    }
-
-    public static bool IsSignInNeeded(AuthDecision decision) => decision.Failure is UnauthorizedException or InvalidCredentialsException;
 }

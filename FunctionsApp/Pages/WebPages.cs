@@ -182,7 +182,7 @@ internal sealed class WebPages(
 
     public async Task<PageResult> SignInFormAsync(HttpRequestData req, CancellationToken ct)
     {
-        var caller = await auth.AuthenticateAsync(req, "Health", stateChanging: false, ct);
+        var caller = await auth.AuthenticateAsync(req, stateChanging: false, ct);
         return WithCsrfCookie(caller, devSignIn.Enabled
             ? await RenderAsync<SignInPage>(caller, new SignInView(ReturnUrl(req.Query["returnUrl"]), CatalogClaims.AllRoles, null))
             : await MessageAsync(caller, HttpStatusCode.NotFound, "Not here", "Development sign-in is off: this app signs people in with Entra ID."));
@@ -190,7 +190,7 @@ internal sealed class WebPages(
 
     public async Task<PageResult> SignInAsync(HttpRequestData req, CancellationToken ct)
     {
-        var caller = await auth.AuthenticateAsync(req, "Health", stateChanging: false, ct);
+        var caller = await auth.AuthenticateAsync(req, stateChanging: false, ct);
         if (!devSignIn.Enabled)
         {
             return await MessageAsync(caller, HttpStatusCode.NotFound, "Not here", "Development sign-in is off: this app signs people in with Entra ID.");
@@ -225,30 +225,31 @@ internal sealed class WebPages(
     /// <summary>Authenticates, decides with <paramref name="apiFunction"/>'s role, then builds the page; refusals and missing documents become pages.</summary>
     private async Task<PageResult> PageAsync(HttpRequestData req, string apiFunction, Func<PageCaller, Task<PageResult>> build, CancellationToken ct, bool stateChanging = false)
     {
-        var caller = await auth.AuthenticateAsync(req, apiFunction, stateChanging, ct);
+        var caller = await auth.AuthenticateAsync(req, stateChanging, ct);
         PageResult result;
-        if (caller.Decision.Failure is { } failure)
+        try
+        {
+            AccessPolicy.Authorize(apiFunction, caller.Authentication);
+            result = await build(caller);
+        }
+        catch (CatalogException e) when (e is UnauthorizedException or InvalidCredentialsException)
         {
             var back = Uri.EscapeDataString(req.Url.PathAndQuery);
-            result = PageAuth.IsSignInNeeded(caller.Decision) && !stateChanging && (devSignIn.Enabled || authOptions.TrustAppServiceAuthentication)
+            result = !stateChanging && (devSignIn.Enabled || authOptions.TrustAppServiceAuthentication)
                 ? PageResult.Redirect(devSignIn.Enabled ? "/signin?returnUrl=" + back : "/.auth/login/aad?post_login_redirect_uri=" + back)
-                : await MessageAsync(caller, failure is ForbiddenException ? HttpStatusCode.Forbidden : HttpStatusCode.Unauthorized,
-                    failure is ForbiddenException ? "Not allowed" : "Sign in needed", failure.Message, offerSignIn: failure is not ForbiddenException);
+                : await MessageAsync(caller, HttpStatusCode.Unauthorized, "Sign in needed", e.Message, offerSignIn: true);
         }
-        else
+        catch (ForbiddenException e)
         {
-            try
-            {
-                result = await build(caller);
-            }
-            catch (NotFoundException e)
-            {
-                result = await MessageAsync(caller, HttpStatusCode.NotFound, "Not found", e.Message);
-            }
-            catch (ValidationException e)
-            {
-                result = await MessageAsync(caller, HttpStatusCode.BadRequest, "Bad request", e.Message + " " + string.Join(" ", e.Errors.SelectMany(x => x.Value)));
-            }
+            result = await MessageAsync(caller, HttpStatusCode.Forbidden, "Not allowed", e.Message);
+        }
+        catch (NotFoundException e)
+        {
+            result = await MessageAsync(caller, HttpStatusCode.NotFound, "Not found", e.Message);
+        }
+        catch (ValidationException e)
+        {
+            result = await MessageAsync(caller, HttpStatusCode.BadRequest, "Bad request", e.Message + " " + string.Join(" ", e.Errors.SelectMany(x => x.Value)));
         }
         return WithCsrfCookie(caller, result);
     }

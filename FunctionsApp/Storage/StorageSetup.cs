@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -7,16 +8,21 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ComponentCatalog.Storage;
 
-/// <summary>Where the catalog's tables live and how they are named.</summary>
-public sealed class CatalogStorageOptions
+/// <summary>
+/// Where the catalog's tables live and how they are named: settings <c>CatalogStorage</c> (a connection string, or
+/// the section of the values below) and <c>Catalog__TablePrefix</c>.
+/// </summary>
+public sealed class CatalogStorageOptions : IValidatableObject
 {
-    /// <summary>A connection string (<c>UseDevelopmentStorage=true</c> locally); setting <c>CatalogStorage</c>.</summary>
+    public const string SettingsSection = "CatalogStorage";
+
+    /// <summary>A connection string (<c>UseDevelopmentStorage=true</c> locally): the value of <c>CatalogStorage</c> itself.</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>In Azure: <c>CatalogStorage__tableServiceUri</c>, used with managed identity.</summary>
     public Uri? TableServiceUri { get; set; }
 
-    /// <summary>Prefix for every table name; tests give each class its own.</summary>
+    /// <summary>Prefix for every table name (<c>Catalog__TablePrefix</c>); tests give each class its own.</summary>
     public string TablePrefix { get; set; } = string.Empty;
 
     /// <summary>Per-try network timeout; Azure.Core's default of 100 s would hang requests on a dead account.</summary>
@@ -28,42 +34,44 @@ public sealed class CatalogStorageOptions
     /// The most one storage operation may take, retries included (<see cref="StorageDeadlinePolicy"/>): the bound
     /// on how long a request waits for a storage that refuses, resets or hangs before it answers 503.
     /// </summary>
-    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    [Range(1, 300)]
+    public double OperationTimeoutSeconds { get; set; } = 5;
+
+    /// <summary><see cref="OperationTimeoutSeconds"/> as a span, for code that sets its own (tests, the benchmark's seeding).</summary>
+    public TimeSpan OperationTimeout
+    {
+        get => TimeSpan.FromSeconds(OperationTimeoutSeconds);
+        set => OperationTimeoutSeconds = value.TotalSeconds;
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrEmpty(ConnectionString) && TableServiceUri is null)
+        {
+            yield return new ValidationResult(
+                "Set 'CatalogStorage' (a connection string) or 'CatalogStorage__tableServiceUri' (managed identity).",
+                [nameof(ConnectionString), nameof(TableServiceUri)]);
+        }
+    }
 }
 
 public static class StorageSetup
 {
     public static FunctionsApplicationBuilder AddCatalogStorage(this FunctionsApplicationBuilder builder)
     {
-        var options = Read(builder.Configuration);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(_ => CreateServiceClient(options));
+        builder.AddValidatedOptions<CatalogStorageOptions>(CatalogStorageOptions.SettingsSection)
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                // The section's own value is the connection string; the prefix is a catalog-wide setting.
+                options.ConnectionString ??= configuration.GetSection(CatalogStorageOptions.SettingsSection).Value;
+                options.TablePrefix = configuration["Catalog:TablePrefix"] ?? options.TablePrefix;
+            });
+        builder.Services.AddSingleton(sp => CreateServiceClient(sp.GetRequiredService<CatalogStorageOptions>()));
         builder.Services.AddSingleton<CatalogTables>();
         builder.Services.AddSingleton<ComponentStore>();
         builder.Services.AddSingleton<IndexStore>();
         builder.Services.AddSingleton<JobStore>();
         return builder;
-    }
-
-    public static CatalogStorageOptions Read(IConfiguration configuration)
-    {
-        var section = configuration.GetSection("CatalogStorage");
-        var options = new CatalogStorageOptions
-        {
-            ConnectionString = section.Value ?? section["connectionString"],
-            TableServiceUri = section["tableServiceUri"] is { Length: > 0 } uri ? new Uri(uri) : null,
-            TablePrefix = configuration["Catalog:TablePrefix"] ?? string.Empty,
-        };
-        if (double.TryParse(section["operationTimeoutSeconds"], System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
-        {
-            options.OperationTimeout = TimeSpan.FromSeconds(seconds);
-        }
-        if (options.ConnectionString is null && options.TableServiceUri is null)
-        {
-            throw new InvalidOperationException(
-                "Set 'CatalogStorage' (a connection string) or 'CatalogStorage__tableServiceUri' (managed identity).");
-        }
-        return options;
     }
 
     public static TableServiceClient CreateServiceClient(CatalogStorageOptions options)
