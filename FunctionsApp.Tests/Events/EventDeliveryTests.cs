@@ -175,6 +175,7 @@ public sealed class EventDeliveryTests
         var clientOptions = new Azure.Data.Tables.TableClientOptions();
         clientOptions.AddPolicy(counter, Azure.Core.HttpPipelinePosition.PerCall);
         var sut = TestStorage.CreateCatalog(clientOptions: clientOptions);
+        sut.Clock.AutoAdvanceAmount = TimeSpan.FromMilliseconds(1);
         var events = new EventsHarness(sut);
         await events.Delivery.RunAsync();
         var first = counter.Count;

@@ -80,7 +80,7 @@ public sealed class StorageFailureBoundsTests
     {
         var (sut, hang) = CreateCatalog(cacheSeconds: 3600);
         await sut.Catalog.CreateAsync(Documents.Minimal(), Users.Payments);
-        await sut.Catalog.CreateAsync(Documents.Minimal("Ledger"), Users.Payments);
+        await TestStorage.SecondInstance(sut).Catalog.CreateAsync(Documents.Minimal("Ledger"), Users.Payments);
         await sut.Search.CurrentEntriesAsync();
         await sut.Catalog.GetAsync("payments-api");
         sut.Clock.Advance(TimeSpan.FromSeconds(3 * sut.Options.IndexRefreshSeconds));
