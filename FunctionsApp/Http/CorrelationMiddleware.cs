@@ -38,7 +38,7 @@ internal sealed class CorrelationMiddleware : IFunctionsWorkerMiddleware
     }
 }
 
-public static class CorrelationId
+internal static class CorrelationId
 {
     /// <summary>Echo a client id only when it is one short token of safe characters.</summary>
     public static string FromHeader(IEnumerable<string>? values)

@@ -7,7 +7,7 @@ using MarkdigCode = Markdig.Syntax.CodeBlock;
 namespace ComponentCatalog.Markdown;
 
 /// <summary>A parsed Markdown document and what was noticed on the way (placeholders, duplicates, …).</summary>
-public sealed record MarkdownParseResult(ComponentDocument Document, IReadOnlyList<Finding> Findings)
+internal sealed record MarkdownParseResult(ComponentDocument Document, IReadOnlyList<Finding> Findings)
 {
     public bool HasErrors => Findings.Any(f => f.Severity == FindingSeverity.Error);
 }
