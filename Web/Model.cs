@@ -62,7 +62,13 @@ public sealed record ReportRow(string Component, string Detail);
 
 public sealed record GraphOverview(
     string? Team, IReadOnlyList<string> Teams, GraphPictureView Graph, IReadOnlyList<IReadOnlyList<string>> Cycles,
-    IReadOnlyList<ReportRow> Dangling, IReadOnlyList<ReportRow> Stale, IReadOnlyList<(string Label, double Value)> QualityTrend);
+    IReadOnlyList<ReportRow> Dangling, IReadOnlyList<ReportRow> Stale, QualityTrendView QualityTrend);
+
+/// <summary>One quality snapshot: its day, the average score (0–100) and how many documents it averaged.</summary>
+public sealed record TrendPoint(string Day, double Average, int Count);
+
+/// <summary>The quality trend of the whole catalog or of one team (<paramref name="Subject"/>), oldest first.</summary>
+public sealed record QualityTrendView(string Subject, IReadOnlyList<TrendPoint> Points);
 
 public sealed record MessageView(int Status, string Heading, string Message, bool OfferSignIn);
 

@@ -20,6 +20,14 @@ var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Re
 var report = new Report(quick ? "quick" : "full", configuration);
 var total = Stopwatch.StartNew();
 void Progress(string step) => Console.WriteLine($"[{total.Elapsed:mm\\:ss}] {step}");
+if (args.Contains("--web"))
+{
+    var webReport = new Report("web", configuration);
+    var code = await WebBench.RunAsync(configuration, webReport, Progress, args.Contains("--full") ? 10_000 : 500);
+    webReport.Print(total.Elapsed);
+    await webReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", "web.json"));
+    return code;
+}
 if (args.Contains("--reads"))
 {
     var readsReport = new Report("reads", configuration);
@@ -181,11 +189,7 @@ report.Add("GET", "document, uncached", uncached.P50, "ms", floor: raw.P50 + noo
 
 // The website: the same data as a page, as a ratio to the JSON call (same host, same token, index loaded).
 Progress("web pages");
-var searchJson = await Measure.SequentialAsync(n, _ => Ok(http, "api/components?q=cache&limit=20"));
-var searchPage = await Measure.SequentialAsync(n, _ => Ok(http, "search?q=cache"));
-var componentPage = await Measure.SequentialAsync(n, _ => Ok(http, $"components/{name}"));
-report.Add("web", "search page (HTML, facets over all hits)", searchPage.P50, "ms", floor: searchJson.P50, floorName: "GET /api/components?q", target: 1.5, targetIsRatio: true);
-report.Add("web", "component page (HTML, quality, graph, revisions)", componentPage.P50, "ms", floor: cached.P50, floorName: "GET document", target: 1.5, targetIsRatio: true);
+await WebBench.AddRowsAsync(http, name, "cache", n, report);
 
 // 5. PUT of a revision vs a raw transaction of the same rows.
 Progress("PUT latency and floor");

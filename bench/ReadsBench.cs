@@ -17,22 +17,8 @@ internal static class ReadsBench
         progress("Starting Azurite");
         await using var azurite = await AzuriteProcess.StartAsync(dataDirectory: null);
         progress($"Seeding {size:N0} documents directly");
-        var options = new ComponentCatalog.Storage.CatalogStorageOptions { ConnectionString = azurite.ConnectionString, OperationTimeout = TimeSpan.FromSeconds(120) };
-        var store = new ComponentCatalog.Storage.ComponentStore(new ComponentCatalog.Storage.CatalogTables(ComponentCatalog.Storage.StorageSetup.CreateServiceClient(options), options));
+        var bytes = await SeedAsync(azurite.ConnectionString, size, i => Synthetic.Markdown(i, size));
         var template = new ComponentCatalog.Markdown.MarkdownTemplate();
-        var now = DateTimeOffset.UtcNow;
-        var bytes = 0L;
-        await Parallel.ForEachAsync(Enumerable.Range(0, size), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
-        {
-            var markdown = Synthetic.Markdown(i, size);
-            Interlocked.Add(ref bytes, markdown.Length);
-            var document = template.Parse(markdown).Document with { Revision = 1, CreatedAt = now, UpdatedAt = now, UpdatedBy = "bench" };
-            var score = ComponentCatalog.Quality.QualityRules.Evaluate(document, _ => true, now.AddDays(-180)).Score;
-            var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, ComponentCatalog.Model.CatalogJson.Options);
-            var write = new ComponentCatalog.Storage.RevisionWrite(document.Name!, 1, json, $"seed{i}", now, now, "bench", document.Title, document.Owner,
-                ComponentCatalog.Search.IndexEntry.From(document, score), Guid.NewGuid().ToString("N"));
-            await store.WriteRevisionAsync(write, expected: null, ct);
-        });
         var entryBytes = ComponentCatalog.Storage.IndexStore.EncodeEntry(ComponentCatalog.Search.IndexEntry.From(
             template.Parse(Synthetic.Markdown(1, size)).Document)).Length;
         report.Add("documents", $"generated Markdown, mean size — stored index entry of one: {entryBytes:N0} bytes gzip'd", bytes / (double)size / 1024, "KB");
@@ -157,5 +143,30 @@ internal static class ReadsBench
         var (h, w, a) = (Percent(before.Host, after2.Host), Percent(before.Worker, after2.Worker), Percent(before.Azurite, after2.Azurite));
         report.Add("idle", $"CPU of dev host + worker + Azurite, {after}, no requests", h + w + a, "%", target: 1,
             extra: $"host {h:0.0} %, worker {w:0.0} %, Azurite {a:0.0} %");
+    }
+
+    /// <summary>
+    /// Writes documents 0 … <paramref name="count"/> − 1 straight into storage as revision 1 (the revision transaction
+    /// a write commits, index entry on the head); returns the Markdown bytes written.
+    /// </summary>
+    public static async Task<long> SeedAsync(string connectionString, int count, Func<int, string> markdownOf)
+    {
+        var options = new ComponentCatalog.Storage.CatalogStorageOptions { ConnectionString = connectionString, OperationTimeout = TimeSpan.FromSeconds(120) };
+        var store = new ComponentCatalog.Storage.ComponentStore(new ComponentCatalog.Storage.CatalogTables(ComponentCatalog.Storage.StorageSetup.CreateServiceClient(options), options));
+        var template = new ComponentCatalog.Markdown.MarkdownTemplate();
+        var now = DateTimeOffset.UtcNow;
+        var bytes = 0L;
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var markdown = markdownOf(i);
+            Interlocked.Add(ref bytes, markdown.Length);
+            var document = template.Parse(markdown).Document with { Revision = 1, CreatedAt = now, UpdatedAt = now, UpdatedBy = "bench" };
+            var score = ComponentCatalog.Quality.QualityRules.Evaluate(document, _ => true, now.AddDays(-180)).Score;
+            var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, ComponentCatalog.Model.CatalogJson.Options);
+            var write = new ComponentCatalog.Storage.RevisionWrite(document.Name!, 1, json, $"seed{i}", now, now, "bench", document.Title, document.Owner,
+                ComponentCatalog.Search.IndexEntry.From(document, score), Guid.NewGuid().ToString("N"));
+            await store.WriteRevisionAsync(write, expected: null, ct);
+        });
+        return bytes;
     }
 }

@@ -40,8 +40,11 @@ param authAudience string
 @description('OpenID Connect metadata of the issuer (Auth__MetadataAddress). Empty: this tenant\'s Entra ID v2 metadata.')
 param authMetadataAddress string = ''
 
-@description('Website sign-in with Entra ID through App Service built-in authentication (ADR 0021): the client id of the app registration people sign in with (redirect URI https://<host>/.auth/login/aad/callback). Empty: off. When set, the app trusts X-MS-CLIENT-PRINCIPAL (Auth__TrustAppServiceAuthentication), which the platform then strips from every client request and sets itself.')
+@description('Website sign-in with Entra ID through App Service built-in authentication (ADR 0021): the client id of the app registration people sign in with (redirect URI https://<host>/.auth/login/aad/callback). Empty: off. Configures authsettingsV2 only; the app trusts the platform\'s principal header only with trustWebSignInPrincipal as well.')
 param webSignInClientId string = ''
+
+@description('Trust X-MS-CLIENT-PRINCIPAL (Auth__TrustAppServiceAuthentication) — only with webSignInClientId, and only after docs/deploy.md "Check website sign-in" passed on this app: the Flex Consumption plan documentation lists built-in authentication (EasyAuth) as not supported (unauthenticated callers are not blocked), so a client-sent principal header may reach the app unchecked (ADR 0021).')
+param trustWebSignInPrincipal bool = false
 
 @description('Requests per principal (or client IP) per minute, per instance (RateLimit__PermitsPerMinute).')
 @minValue(1)
@@ -131,7 +134,7 @@ var appSettings = {
   Catalog__StaleAfterDays: string(staleAfterDays)
   Catalog__DeletedRetentionDays: string(deletedRetentionDays)
   Catalog__PagingKey: pagingKey
-  Auth__TrustAppServiceAuthentication: string(!empty(webSignInClientId))
+  Auth__TrustAppServiceAuthentication: string(!empty(webSignInClientId) && trustWebSignInPrincipal)
 }
 
 var maintenanceSettings = toObject(items(maintenanceSchedules), s => 'Maintenance__${s.key}Schedule', s => s.value)

@@ -227,6 +227,19 @@ public sealed partial class BicepTemplateTests
     }
 
     [TestMethod]
+    public void Template_PrincipalHeader_IsTrustedOnlyWhenSignInIsOnAndTheAppWasChecked()
+    {
+        var setting = (string)_template["variables"]!["appSettings"]!["Auth__TrustAppServiceAuthentication"]!;
+        var trust = _template["parameters"]!["trustWebSignInPrincipal"]!;
+
+        Assert.AreEqual("bool", (string?)trust["type"]);
+        Assert.IsFalse((bool)trust["defaultValue"]!, "Flex Consumption documents EasyAuth as unsupported: trusting the header is opt-in");
+        StringAssert.Contains(setting, "parameters('trustWebSignInPrincipal')");
+        StringAssert.Contains(setting, "parameters('webSignInClientId')");
+        StringAssert.StartsWith(setting, "[string(and(");
+    }
+
+    [TestMethod]
     public void Template_AppSettings_AreASecureModuleParameter()
     {
         var module = ModuleDeployment("function-app");

@@ -34,6 +34,34 @@ public sealed class PageSafetyTests
     }
 
     [TestMethod]
+    public void Render_CSharpFence_IsHighlightedWithClasses_AndItsTextStaysEscaped()
+    {
+        var html = DocumentHtml.Render("```csharp\n// note </code><script>alert(1)</script>\npublic sealed class Cache { string Key = \"order:<id>\"; }\n```\n");
+
+        StringAssert.Contains(html, "<pre class=\"hl\"><code class=\"language-csharp\">");
+        StringAssert.Matches(html, new System.Text.RegularExpressions.Regex("<span class=\"keyword\">public</span>"));
+        StringAssert.Matches(html, new System.Text.RegularExpressions.Regex("<span class=\"comment\">// note &lt;/code&gt;&lt;script&gt;"));
+        StringAssert.Matches(html, new System.Text.RegularExpressions.Regex("<span class=\"string\">&quot;order:&lt;id&gt;&quot;</span>"));
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("style=", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<div", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [TestMethod]
+    [DataRow("```\n<b>x</b>\n```\n", "<pre><code>&lt;b&gt;x&lt;/b&gt;")]
+    [DataRow("```nosuchlang\n<b>x</b>\n```\n", "<pre><code class=\"language-nosuchlang\">&lt;b&gt;x&lt;/b&gt;")]
+    [DataRow("```\" onmouseover=\"alert(1)\n<b>x</b>\n```\n", "&lt;b&gt;x&lt;/b&gt;")]
+    public void Render_FenceWithoutAKnownLanguage_IsPlainEscapedCode(string markdown, string expected)
+    {
+        var html = DocumentHtml.Render(markdown);
+
+        StringAssert.Contains(html, expected);
+        Assert.DoesNotContain("class=\"hl\"", html);
+        Assert.DoesNotContain("<b>", html);
+        Assert.DoesNotContain("\" onmouseover", html);
+    }
+
+    [TestMethod]
     public void Anchor_SectionHeadings_AreStableIds()
     {
         Assert.AreEqual("s-class-function-structure", DocumentHtml.Anchor("Class/Function Structure"));

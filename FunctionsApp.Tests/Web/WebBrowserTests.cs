@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ComponentCatalog.Tests.EndToEnd;
+using ComponentCatalog.Tests.Support;
 using Deque.AxeCore.Playwright;
 using DevHost;
 using DevHost.Tokens;
@@ -83,11 +84,13 @@ public sealed class WebBrowserTests
         return json;
     }
 
-    private async Task<IPage> SignedInAsync(string role, params string[] teams)
+    private Task<IPage> SignedInAsync(string role, params string[] teams) => SignedInOnAsync(_host, role, teams);
+
+    private async Task<IPage> SignedInOnAsync(DevHostProcess host, string role, params string[] teams)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = _host.BaseAddress.ToString(),
+            BaseURL = host.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
         });
         context.SetDefaultTimeout(15_000);
@@ -153,7 +156,8 @@ public sealed class WebBrowserTests
         var team = NewTeam();
         var (name, dependency, missing) = ($"{team}-payments", $"{team}-ledger", $"{team}-nowhere");
         await ApiAsync(HttpMethod.Post, "api/components", team, SmallDocument(team, dependency, "Ledger", "core"));
-        await ApiAsync(HttpMethod.Post, "api/components", team, FullDocument(team, name, dependency, missing));
+        await ApiAsync(HttpMethod.Post, "api/components", team, FullDocument(team, name, dependency, missing)
+            .Replace("        await ledger.RecordAsync(charge, ct);", "        await ledger.RecordAsync(charge, ct); // then \"recorded\"", StringComparison.Ordinal));
         await ApiAsync(HttpMethod.Post, "api/components", team, SmallDocument(team, $"{team}-checkout", "Checkout", "web")
             + $"\n## Dependencies\n- Internal Modules:\n  - {name} - takes the payments\n");
         var page = await SignedInAsync("Catalog.Reader", team);
@@ -178,6 +182,14 @@ public sealed class WebBrowserTests
         await Expect(page.Locator($".refs a[href='/components/{dependency}']").First).ToBeVisibleAsync();
         await Expect(page.Locator(".side")).ToContainTextAsync($"{team}-checkout");
         await Expect(page.Locator(".finding a[href^='#s-']").First).ToBeVisibleAsync();
+        await Expect(page.Locator("pre.hl code.language-csharp .keyword").First).ToBeVisibleAsync();
+        await Expect(page.Locator("pre.hl code.language-csharp :is(.string, .comment)").First).ToBeAttachedAsync();
+        var colours = await page.EvaluateAsync<string[]>(
+            "() => [getComputedStyle(document.querySelector('pre.hl code.language-csharp')).color, "
+            + "getComputedStyle(document.querySelector('pre.hl code.language-csharp .keyword')).color, "
+            + "getComputedStyle(document.querySelector('pre.hl code.language-csharp :is(.string, .comment)')).color]");
+        Assert.AreNotEqual(colours[0], colours[1], "a C# keyword is coloured unlike plain code text");
+        Assert.AreNotEqual(colours[0], colours[2], "a C# string or comment is coloured unlike plain code text");
         await ScreenshotAsync(page, "component");
 
         await page.ClickAsync($"svg a[data-node='{dependency}']");
@@ -363,6 +375,50 @@ public sealed class WebBrowserTests
         }
 
         Assert.IsEmpty(problems, string.Join("\n", problems));
+    }
+
+    [TestMethod]
+    public async Task Overview_QualityTrend_IsAnAccessibleLineWithTheSameNumbersAsATable()
+    {
+        // Its own host over tables this test can seed: the quality-trend series is one per catalog.
+        var prefix = TestStorage.NewPrefix();
+        await using var host = await DevHostProcess.StartAsync(DevHostServer.Configuration, new Dictionary<string, string>
+        {
+            ["CatalogStorage"] = TestStorage.ConnectionString,
+            ["AzureWebJobsStorage"] = TestStorage.ConnectionString,
+            ["Catalog__TablePrefix"] = prefix,
+        });
+        var team = NewTeam();
+        var options = TestStorage.Options(prefix);
+        var jobs = new ComponentCatalog.Storage.JobStore(new ComponentCatalog.Storage.CatalogTables(TestStorage.ServiceClient(options), options));
+        (string Day, double Overall, double Team)[] series = [("2026-11-01", 62.5, 40), ("2026-11-02", 70, 55), ("2026-11-03", 68.2, 60), ("2026-11-04", 81.3, 75)];
+        await jobs.WriteSeriesRowsAsync("quality-trend", "seed", series.Select(p => (p.Day, (object)new
+        {
+            day = p.Day,
+            overall = new { average = p.Overall, count = 12 },
+            owners = new Dictionary<string, object> { [team] = new { average = p.Team, count = 3 } },
+        })));
+        var page = await SignedInOnAsync(host, "Catalog.Reader", team);
+
+        await page.GotoAsync("/graph");
+
+        var chart = page.Locator("figure.trend svg[role=img]");
+        await Expect(chart.Locator("circle.point")).ToHaveCountAsync(4);
+        await Expect(chart.Locator("title#trend-title")).ToHaveTextAsync("Average quality score of the catalog per snapshot");
+        await Expect(chart.Locator("desc#trend-desc")).ToHaveTextAsync(
+            "4 snapshots from 2026-11-01 to 2026-11-04: 62.5 to 81.3; lowest 62.5 on 2026-11-01, highest 81.3 on 2026-11-04.");
+        var tops = await chart.Locator("circle.point").EvaluateAllAsync<double[]>("points => points.map(p => p.getBoundingClientRect().top)");
+        Assert.IsTrue(tops[3] < tops[1] && tops[1] < tops[2] && tops[2] < tops[0], $"a higher score is drawn higher: {string.Join(", ", tops)}");
+        await Expect(chart.Locator("polyline.line")).ToBeVisibleAsync();
+        await page.ClickAsync(".trend-data summary");
+        await Expect(page.Locator(".trend-data tbody tr")).ToHaveTextAsync(["2026-11-0162.512", "2026-11-027012", "2026-11-0368.212", "2026-11-0481.312"]);
+        var axe = await page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
+        Assert.IsEmpty(serious, string.Join("\n", serious));
+
+        await page.GotoAsync($"/graph?team={team}");
+        await Expect(chart.Locator("desc#trend-desc")).ToContainTextAsync("40 to 75");
+        await Expect(chart.Locator("title#trend-title")).ToHaveTextAsync($"Average quality score of team {team} per snapshot");
     }
 
     [TestMethod]

@@ -124,14 +124,9 @@ internal sealed class ComponentDocuments(
 
         for (var attempt = 1; ; attempt++)
         {
-            var head = await store.GetHeadAsync(name, ct);
-            EnsureNotPurging(head);
-            var live = head is { Deleted: false } ? head : null;
-            EnsureCanWrite(user, live is null ? document.Owner : live.Owner, document.Owner);
-
+            var (head, live) = await ReadHeadToWriteAsync(name, user, document.Owner, ct);
             if (live is null)
             {
-                EnsureCanTakeOver(user, head);
                 if (preconditions.IfMatch is not null && !preconditions.IfMatchAny)
                 {
                     throw new PreconditionFailedException($"Component '{name}' does not exist, so If-Match cannot hold.");
@@ -183,14 +178,7 @@ internal sealed class ComponentDocuments(
         DocumentValidator.EnsureValid(document);
         var name = document.NameOrSlug();
         document = document with { Name = name };
-        var head = assumeAbsent ? null : await store.GetHeadAsync(name, ct);
-        EnsureNotPurging(head);
-        var live = head is { Deleted: false } ? head : null;
-        EnsureCanWrite(user, live is null ? document.Owner : live.Owner, document.Owner);
-        if (live is null)
-        {
-            EnsureCanTakeOver(user, head);
-        }
+        var (head, live) = await ReadHeadToWriteAsync(name, user, document.Owner, ct, assumeAbsent);
         var pending = await PrepareAsync(name, document, draft.Findings, head, user, alsoExisting, ct);
         var status = live is null ? "created" : live.ContentHash == pending.Write.ContentHash ? "unchanged" : "updated";
         return (status, pending);
@@ -397,6 +385,25 @@ internal sealed class ComponentDocuments(
     /// Team ownership, decided here where the stored owner is known (the role each route needs is decided once,
     /// before the function runs, by <see cref="Auth.AccessPolicy"/>; a reader fails this check too).
     /// </summary>
+    /// <summary>
+    /// The head a write of <paramref name="name"/> replaces, and its live part (none when absent or soft-deleted), once
+    /// the caller's rights over it are decided: not while purging (409), the current owner and
+    /// <paramref name="newOwner"/> among the caller's teams (403), and over a soft-deleted head the deleted owner's too.
+    /// </summary>
+    private async Task<(HeadState? Head, HeadState? Live)> ReadHeadToWriteAsync(
+        string name, CatalogUser user, string? newOwner, CancellationToken ct, bool assumeAbsent = false)
+    {
+        var head = assumeAbsent ? null : await store.GetHeadAsync(name, ct);
+        EnsureNotPurging(head);
+        var live = head is { Deleted: false } ? head : null;
+        EnsureCanWrite(user, live is null ? newOwner : live.Owner, newOwner);
+        if (live is null)
+        {
+            EnsureCanTakeOver(user, head);
+        }
+        return (head, live);
+    }
+
     private static void EnsureCanWrite(CatalogUser user, params string?[] owners)
     {
         foreach (var owner in owners.Distinct())

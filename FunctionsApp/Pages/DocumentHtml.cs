@@ -1,7 +1,9 @@
+using ColorCode;
 using ComponentCatalog.Markdown;
 using ComponentCatalog.Model;
 using Markdig;
 using Markdig.Renderers;
+using Markdig.Renderers.Html;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
@@ -14,7 +16,9 @@ internal sealed record HtmlSection(string Id, string Heading, string Html);
 /// Markdown → HTML for pages, safe by construction: raw HTML in the Markdown is not passed through (Markdig's
 /// <c>DisableHtml</c> writes it as text), and every link or image whose URL is not http(s), mailto, a fragment or a
 /// relative path loses it (<c>javascript:</c>, <c>data:</c>, <c>vbscript:</c> …). Code blocks keep their language as a
-/// <c>language-*</c> class. The page's CSP (no inline script) is the second line of defence.
+/// <c>language-*</c> class; fenced blocks in a language ColorCode knows are highlighted on the server
+/// (<see cref="HighlightedCodeRenderer"/>: CSS classes, no inline styles, text HTML-encoded). The page's CSP (no inline
+/// script) is the second line of defence.
 /// </summary>
 internal static class DocumentHtml
 {
@@ -66,6 +70,7 @@ internal static class DocumentHtml
         using var writer = new StringWriter();
         var renderer = new HtmlRenderer(writer);
         Pipeline.Setup(renderer);
+        renderer.ObjectRenderers.ReplaceOrAdd<CodeBlockRenderer>(new HighlightedCodeRenderer(renderer.ObjectRenderers.FindExact<CodeBlockRenderer>()!));
         renderer.Render(document);
         return writer.ToString();
     }
@@ -89,4 +94,44 @@ internal static class DocumentHtml
         var id = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
         return id.Length == 0 ? "section" : "s-" + id;
     }
+}
+
+/// <summary>
+/// Writes a fenced code block whose info string names a language ColorCode knows (<c>csharp</c>, <c>json</c>,
+/// <c>sql</c>, …) as <c>&lt;pre class="hl"&gt;&lt;code class="language-x"&gt;</c> with ColorCode's token spans (classes such as
+/// <c>keyword</c>, <c>string</c>, <c>comment</c>; their colours are in site.css); every other block goes to Markdig's
+/// own renderer. ColorCode HTML-encodes the code text, and only its span markup is kept.
+/// </summary>
+internal sealed class HighlightedCodeRenderer(CodeBlockRenderer fallback) : HtmlObjectRenderer<Markdig.Syntax.CodeBlock>
+{
+    private static readonly HtmlClassFormatter Formatter = new();
+
+    protected override void Write(Markdig.Renderers.HtmlRenderer renderer, Markdig.Syntax.CodeBlock block)
+    {
+        var language = block is FencedCodeBlock { Info: { Length: > 0 } info } ? Language(info) : null;
+        if (language is null)
+        {
+            fallback.Write(renderer, block);
+            return;
+        }
+        var html = Formatter.GetHtmlString(block.Lines.ToString(), language);
+        // ColorCode wraps its spans in <div class="…"><pre>…</pre></div>; the page wants <pre><code>.
+        var start = html.IndexOf("<pre>", StringComparison.Ordinal) + "<pre>".Length;
+        var end = html.LastIndexOf("</pre>", StringComparison.Ordinal);
+        renderer.EnsureLine();
+        renderer.Write("<pre class=\"hl\"><code class=\"language-").WriteEscape(((FencedCodeBlock)block).Info).Write("\">");
+        renderer.Write(html[start..end].TrimEnd('\n', '\r'));
+        renderer.WriteLine("</code></pre>");
+    }
+
+    /// <summary>ColorCode's language for a fence's info string, or null.</summary>
+    public static ILanguage? Language(string info) => info.ToLowerInvariant() switch
+    {
+        "cs" or "c#" or "csharp" => Languages.CSharp,
+        "ts" or "typescript" => Languages.Typescript,
+        "js" or "javascript" => Languages.JavaScript,
+        "ps" or "ps1" or "pwsh" or "powershell" => Languages.PowerShell,
+        "xml" or "html" or "csproj" => Languages.Xml,
+        _ => Languages.FindById(info),
+    };
 }

@@ -32,6 +32,10 @@ internal static class PageResponses
                 MaxAge = maxAge is { } age ? age.TotalSeconds : null,
             });
         }
+        if (page.ServerTiming is { } timing)
+        {
+            response.Headers.Add("Server-Timing", timing);
+        }
         response.Headers.Add("Content-Type", page.ContentType);
         await response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(page.Body));
         return response;

@@ -7,6 +7,7 @@ using ComponentCatalog.Errors;
 using ComponentCatalog.Http;
 using ComponentCatalog.Markdown;
 using ComponentCatalog.Model;
+using ComponentCatalog.Quality;
 using ComponentCatalog.Search;
 using ComponentCatalog.Storage;
 using ComponentCatalog.Web;
@@ -26,6 +27,9 @@ internal sealed record PageResult(HttpStatusCode Status, string Body, string Con
     /// <summary>Cookies to set, all HttpOnly; <c>Lax</c> ones are sent on a top-level navigation from another site too.</summary>
     public List<(string Name, string Value, TimeSpan? MaxAge, bool Lax)> Cookies { get; } = [];
 
+    /// <summary>A <c>Server-Timing</c> header value (<see cref="Pages.ServerTiming"/>), or null.</summary>
+    public string? ServerTiming { get; set; }
+
     public static PageResult Redirect(string location) => new(HttpStatusCode.SeeOther, string.Empty, Html, location);
 }
 
@@ -35,13 +39,14 @@ internal sealed record PageResult(HttpStatusCode Status, string Body, string Con
 /// <see cref="PageAuth"/> (the API's own); a page never writes — the editor saves through the API.
 /// </summary>
 internal sealed class WebPages(
-    PageAuth auth, PageRenderer renderer, ComponentDocuments catalog, ComponentSearch search, ComponentGraph graph,
-    MarkdownTemplate markdown, JobStore jobs, DevSignIn devSignIn, AuthOptions authOptions, CatalogOptions options, TimeProvider clock)
+    PageAuth auth, PageRenderer renderer, ComponentDocuments catalog, PageCache pageCache, ComponentQuality quality, ComponentSearch search,
+    ComponentGraph graph, MarkdownTemplate markdown, JobStore jobs, DevSignIn devSignIn, AuthOptions authOptions, CatalogOptions options, TimeProvider clock)
 {
     public const int PageSize = 20;
     private const int FacetScanLimit = 5000;
     private const int FacetOptions = 12;
     private const int MaxGraphNodes = 400;
+    private const int TrendPoints = 60;
 
     public Task<PageResult> SearchAsync(HttpRequestData req, CancellationToken ct) => PageAsync(req, "ListComponents", async caller =>
     {
@@ -81,15 +86,21 @@ internal sealed class WebPages(
         var p = new QueryParameters(req.Query);
         var depth = p.Int("depth", 1, 3, 1);
         var direction = p.OneOf("direction", "both", "out", "in", "both");
+        // One document read (this instance's cache), then what only changes with the revision (cached HTML and
+        // revision list, PageCache), then what depends on the rest of the catalog: the in-memory index, no storage.
+        var timing = new ServerTiming();
         var stored = await catalog.GetAsync(name, ct);
         var document = stored.Document;
-        var report = await catalog.QualityAsync(name, ct);
-        var revisions = await catalog.ListRevisionsAsync(name, ct);
+        timing.Mark("document");
+        var (sections, revisions) = await pageCache.PartsAsync(name, stored, ct);
+        timing.Mark("html-revisions");
+        var report = await quality.EvaluateAsync(document, ct: ct);
+        timing.Mark("quality");
         var entry = await search.EntryAsync(name, ct);
         var exists = await search.NameLookupAsync(ct);
         var around = entry is null ? new GraphView([new GraphNode(name, document.Title, true)], []) : graph.Around(name, direction, depth);
         var dependents = entry is null ? [] : graph.Dependents(name, transitive: true);
-        var sections = DocumentHtml.Sections(document);
+        timing.Mark("graph");
         var staleBefore = clock.GetUtcNow().AddDays(-options.StaleAfterDays);
         bool Exists(string reference) => exists(IndexEntry.ReferenceName(reference));
 
@@ -104,7 +115,10 @@ internal sealed class WebPages(
             GraphLayout.Lay(around.Nodes, around.Edges, name, new HashSet<string>()), depth, direction,
             [.. revisions.Select(r => new RevisionView(r.Revision, r.UpdatedAt, r.UpdatedBy))],
             caller.User?.CanWriteFor(document.Owner) == true);
-        return await RenderAsync<ComponentPage>(caller, view);
+        var page = await RenderAsync<ComponentPage>(caller, view);
+        timing.Mark("render");
+        page.ServerTiming = timing.ToString();
+        return page;
     }, ct);
 
     public Task<PageResult> RawAsync(HttpRequestData req, string name, CancellationToken ct) => PageAsync(req, "GetComponent", async _ =>
@@ -159,9 +173,7 @@ internal sealed class WebPages(
         var cycles = whole.Cycles.Where(c => keep is null || c.Any(keep.Contains)).ToList();
         var hot = cycles.SelectMany(c => c).ToHashSet(StringComparer.Ordinal);
         var staleBefore = clock.GetUtcNow().AddDays(-options.StaleAfterDays);
-        var trend = (await jobs.ReadSeriesAsync("quality-trend", ct)).TakeLast(30)
-            .Select(r => (r.Key, r.Data.TryGetProperty("overall", out var o) && o.TryGetProperty("average", out var a) && a.ValueKind == System.Text.Json.JsonValueKind.Number ? a.GetDouble() : 0))
-            .ToList();
+        var trend = QualityTrend(await jobs.ReadSeriesAsync("quality-trend", ct), team);
         var view = new GraphOverview(
             team, teams, GraphLayout.Lay(nodes, edges, null, hot), cycles,
             [.. whole.Dangling.Where(d => keep is null || keep.Contains(d.From)).DistinctBy(d => (d.From, d.To)).Select(d => new ReportRow(d.From, d.To))],
@@ -277,6 +289,30 @@ internal sealed class WebPages(
         var heading = TemplateSections.All.FirstOrDefault(s => string.Equals(s.Field, field, StringComparison.OrdinalIgnoreCase))?.Heading;
         var target = heading is null ? null : sections.FirstOrDefault(s => s.Heading == heading)?.Id;
         return new FindingView(finding.Severity.ToString(), finding.Rule, finding.Message, target, heading ?? finding.Section);
+    }
+
+    /// <summary>
+    /// The last <see cref="TrendPoints"/> quality snapshots (report <c>quality-trend</c>, one row a day, keyed by
+    /// day): the catalog's average, or <paramref name="team"/>'s from the row's <c>owners</c>; days without a score
+    /// for it are left out.
+    /// </summary>
+    internal static QualityTrendView QualityTrend(IEnumerable<Storage.ReportRow> rows, string? team)
+    {
+        var points = new List<TrendPoint>();
+        foreach (var row in rows.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            var data = row.Data;
+            var summary = team is null
+                ? data.TryGetProperty("overall", out var overall) ? overall : default
+                : data.TryGetProperty("owners", out var owners) && owners.ValueKind == System.Text.Json.JsonValueKind.Object && owners.TryGetProperty(team, out var owned) ? owned : default;
+            if (summary.ValueKind == System.Text.Json.JsonValueKind.Object
+                && summary.TryGetProperty("average", out var average) && average.ValueKind == System.Text.Json.JsonValueKind.Number)
+            {
+                var count = summary.TryGetProperty("count", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.Number ? n.GetInt32() : 0;
+                points.Add(new TrendPoint(row.Key, average.GetDouble(), count));
+            }
+        }
+        return new QualityTrendView(team is null ? "the catalog" : "team " + team, [.. points.TakeLast(TrendPoints)]);
     }
 
     private static IEnumerable<DiffLineView> DiffLines(string unified) =>

@@ -13,6 +13,7 @@ internal static class WebSetup
         builder.Services.AddSingleton(sp => new PageRenderer(sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<PageAuth>();
         builder.Services.AddSingleton<DevSignIn>();
+        builder.Services.AddSingleton<PageCache>();
         builder.Services.AddSingleton<WebPages>();
         return builder;
     }

@@ -134,7 +134,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
 
 // Website sign-in (ADR 0021): App Service authentication in front of the app. Anonymous requests still reach it
 // (AllowAnonymous): the API answers them itself (API keys, other issuers), the pages send browsers to
-// /.auth/login/aad. The platform removes any client-sent X-MS-CLIENT-PRINCIPAL and sets its own.
+// /.auth/login/aad. Where the platform runs it, it removes any client-sent X-MS-CLIENT-PRINCIPAL and sets its own;
+// the Flex Consumption docs list it as not supported yet, so the app trusts the header only when main.bicep's
+// trustWebSignInPrincipal says this app was checked (docs/deploy.md).
 resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(webSignInClientId)) {
   parent: functionApp
   name: 'authsettingsV2'
