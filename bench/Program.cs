@@ -13,7 +13,8 @@ using Bench;
 using DevHost;
 using DevHost.Tokens;
 
-// dotnet run -c Release --project bench -- [--quick] | --reads | --events [count]
+// dotnet run -c Release --project bench -- [--quick | --full | --reads [--size N] [--ingest N] | --events [count] | --web
+//   | --index-load N | --index-memory N]
 var quick = !args.Contains("--full");
 var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
     .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
@@ -45,7 +46,9 @@ if (args.Contains("--index-memory"))
 if (args.Contains("--reads"))
 {
     var readsReport = new Report("reads", configuration);
-    var code = await ReadsBench.RunAsync(configuration, readsReport, Progress);
+    int Option(string name, int fallback) =>
+        Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) ? value : fallback;
+    var code = await ReadsBench.RunAsync(configuration, readsReport, Progress, size: Option("--size", 10_000), ingest: Option("--ingest", 2_000));
     readsReport.Print(total.Elapsed);
     await readsReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", "reads.json"));
     return code;

@@ -12,7 +12,7 @@ namespace Bench;
 /// </summary>
 internal static class ReadsBench
 {
-    public static async Task<int> RunAsync(string configuration, Report report, Action<string> progress, int size = 10_000)
+    public static async Task<int> RunAsync(string configuration, Report report, Action<string> progress, int size = 10_000, int ingest = 2_000)
     {
         progress("Starting Azurite");
         await using var azurite = await AzuriteProcess.StartAsync(dataDirectory: null);
@@ -41,12 +41,7 @@ internal static class ReadsBench
         if (!await Ok("api/components?limit=1")) report.Failures.Add("first search failed");
         report.Add("cold start", $"first search: index load of {size:N0} entries (every word)", load.Elapsed.TotalMilliseconds, "ms");
         report.Add("memory", $"worker RSS, {size:N0} documents indexed, nothing cached", host.WorkerRssMiB() ?? double.NaN, "MiB");
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        var pids = new[] { host.ProcessId, azurite.ProcessId };
-        var before = Measure.CpuSeconds(pids);
-        var idle = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(10));
-        report.Add("idle", "CPU of dev host + worker + Azurite over 10 s, no requests", (Measure.CpuSeconds(pids) - before) / idle.Elapsed.TotalSeconds * 100, "%", target: 1);
+        await IdleAsync(report, host, azurite, "5–15 s after the first search (index loaded)");
 
         progress("GET by name: warm-up (each document once), then 1, 16, 64 clients");
         var samples = new System.Collections.Concurrent.ConcurrentBag<double>();
@@ -61,9 +56,22 @@ internal static class ReadsBench
         var coldLatency = Latency.From([.. samples], coldErrors);
         report.Add("GET by name", $"first read of each of {size:N0} (from storage), 16 clients: p50", coldLatency.P50, "ms",
             extra: $"p99 {coldLatency.P99:0.0} ms, {size / warm.Elapsed.TotalSeconds:0} req/s, errors {coldLatency.Errors}");
+        var gzipBytes = 0L;
         var one = await Measure.SequentialAsync(3000, _ => Ok($"api/components/{Synthetic.Name(Random.Shared.Next(size))}"), warmup: 100);
         report.Add("GET by name", $"random key over {size:N0}, 1 client: p50", one.P50, "ms", target: 1.2, extra: $"p99 {one.P99:0.0} ms, errors {one.Errors}");
         if (one.Errors > 0) report.Failures.Add($"GET by name, 1 client: {one.Errors} errors");
+        var gzip = await Measure.SequentialAsync(3000, async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"api/components/{Synthetic.Name(Random.Shared.Next(size))}");
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+            using var response = await http.SendAsync(request);
+            var length = (await response.Content.ReadAsByteArrayAsync()).Length;
+            Interlocked.Add(ref gzipBytes, length);
+            return response.IsSuccessStatusCode && response.Content.Headers.ContentEncoding.Contains("gzip");
+        }, warmup: 100);
+        report.Add("GET by name", $"random key over {size:N0}, 1 client, Accept-Encoding: gzip (stored form sent as is): p50", gzip.P50, "ms", target: 1.2,
+            extra: $"p99 {gzip.P99:0.0} ms, {gzipBytes / 3100.0 / 1024:0.0} KB a body, errors {gzip.Errors}");
+        if (gzip.Errors > 0) report.Failures.Add($"GET by name gzip'd, 1 client: {gzip.Errors} errors");
         foreach (var clients in new[] { 16, 64 })
         {
             var (latency, perSecond) = await Measure.ConcurrentAsync(clients, TimeSpan.FromSeconds(10),
@@ -88,7 +96,53 @@ internal static class ReadsBench
         var typo = await Measure.SequentialAsync(200, _ => Ok($"api/components?q=x{Synthetic.Word(12)}"), warmup: 20);
         report.Add("search", "last word as a prefix (4 letters)", prefix.P50, "ms", extra: $"p95 {prefix.P95:0.0} ms");
         report.Add("search", "one typo (a letter added)", typo.P50, "ms", extra: $"p95 {typo.P95:0.0} ms");
+
+        if (ingest > 0)
+        {
+            progress($"Ingest: {ingest:N0} more documents through POST /api/import (batches of 500)");
+            var watch = Stopwatch.StartNew();
+            for (var start = size; start < size + ingest; start += 500)
+            {
+                var documents = Enumerable.Range(start, Math.Min(500, size + ingest - start))
+                    .Select(i => new { path = $"docs/{i}.md", markdown = Synthetic.Markdown(i, size + ingest) });
+                using var response = await http.PostAsync("api/import", new StringContent(
+                    System.Text.Json.JsonSerializer.Serialize(new { documents }), System.Text.Encoding.UTF8, "application/json"));
+                var body = await response.Content.ReadAsStringAsync();
+                if (!response.IsSuccessStatusCode || !body.Contains("\"created\"", StringComparison.Ordinal) || body.Contains("\"invalid\"", StringComparison.Ordinal))
+                {
+                    report.Failures.Add($"import failed: {(int)response.StatusCode} {body[..Math.Min(300, body.Length)]}");
+                    break;
+                }
+            }
+            var perSecond = ingest / watch.Elapsed.TotalSeconds;
+            var visible = await Ok($"api/components/{Synthetic.Name(size + ingest - 1)}") && await Ok($"api/components?q={Synthetic.Marker(size + ingest - 1)}");
+            if (!visible) report.Failures.Add("ingest: the last imported document is not readable and searchable");
+            report.Add("ingest", $"{ingest:N0} documents of ~12 KB through POST /api/import into a catalog of {size:N0}, all visible", perSecond, "docs/s",
+                target: 135, higherIsBetter: true);
+            await IdleAsync(report, host, azurite, "5–15 s after the import");
+        }
         return report.Failures.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>CPU with no requests from 5 to 15 s after <paramref name="after"/>: the total and each process.</summary>
+    private static async Task IdleAsync(Report report, DevHostProcess host, AzuriteProcess azurite, string after)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var worker = host.WorkerProcessId ?? -1;
+        (double Host, double Worker, double Azurite) Sample()
+        {
+            var hostAndWorker = Measure.CpuSeconds(host.ProcessId);
+            var workerOnly = worker > 0 ? Measure.CpuSeconds(worker) : 0;
+            return (hostAndWorker - workerOnly, workerOnly, Measure.CpuSeconds(azurite.ProcessId));
+        }
+        var before = Sample();
+        var idle = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var after2 = Sample();
+        double Percent(double from, double to) => (to - from) / idle.Elapsed.TotalSeconds * 100;
+        var (h, w, a) = (Percent(before.Host, after2.Host), Percent(before.Worker, after2.Worker), Percent(before.Azurite, after2.Azurite));
+        report.Add("idle", $"CPU of dev host + worker + Azurite, {after}, no requests", h + w + a, "%", target: 1,
+            extra: $"host {h:0.0} %, worker {w:0.0} %, Azurite {a:0.0} %");
     }
 
     /// <summary>

@@ -89,7 +89,8 @@ public sealed class DocumentCacheTests
         Assert.IsFalse(cache.TryGet("payments-api", out _), "a read that raced a change must not cache the old revision");
         cache.Remember("payments-api", 1, old, cache.Generation);
         Assert.IsTrue(cache.TryGet("payments-api", out var cached));
-        Assert.AreSame(old, cached);
+        Assert.AreEqual(old.ETag, cached.ETag);
+        CollectionAssert.AreEqual(old.Json, cached.Json);
     }
 
     [TestMethod]
@@ -104,6 +105,26 @@ public sealed class DocumentCacheTests
         cache.Committed("payments-api", 1, first);
 
         Assert.IsTrue(cache.TryGet("payments-api", out var cached));
-        Assert.AreSame(second, cached);
+        Assert.AreEqual(Etags.ForRevision(2), cached.ETag);
+        Assert.AreEqual(2, cached.Document.Revision);
+    }
+
+    [TestMethod]
+    public void TryGet_Cached_KeepsOnlyTheGzipdFormAndDecodesToTheSameJson()
+    {
+        var options = new CatalogOptions { CacheSeconds = 3600 };
+        var cache = TestStorage.NewDocumentCache(options);
+        var document = Documents.Minimal() with { Name = "payments-api", Revision = 3, Description = string.Concat(Enumerable.Repeat("cached words ", 200)) };
+        var committed = new StoredDocument(document, Etags.ForRevision(3));
+
+        cache.Committed("payments-api", 3, committed);
+        Assert.IsTrue(cache.TryGet("payments-api", out var first));
+        Assert.IsTrue(cache.TryGet("payments-api", out var second));
+
+        CollectionAssert.AreEqual(committed.Json, first.Json, "the cached gzip decodes to the JSON that was committed");
+        Assert.AreSame(first.Gzip, second.Gzip, "every read shares the one compressed copy");
+        Assert.IsLessThan(committed.Json.Length / 3, first.Gzip.Length, "what is kept is compressed");
+        Assert.AreEqual(document.Description, second.Document.Description);
+        Assert.AreSame(first.MarkdownGzip(_ => "# rendered"), second.MarkdownGzip(_ => "# rendered again"), "Markdown is compressed once per cached revision");
     }
 }

@@ -282,6 +282,57 @@ public sealed class WritePathTests
         Assert.AreEqual(1, (await _sut.Store.GetHeadAsync("ledger"))!.Revision);
     }
 
+    [TestMethod]
+    public async Task Import_DeletedHeadOwnTeam_CreatesTheNextRevisionKeepingHistory()
+    {
+        await _sut.Catalog.CreateAsync(Documents.Minimal("Ledger"), Users.Payments);
+        await _sut.Catalog.DeleteAsync("ledger", Preconditions.None, Users.Payments);
+        var import = new ComponentImport(_sut.Catalog, _sut.Projection, new MarkdownTemplate(), _sut.Options);
+
+        var results = await import.ImportAsync(new ImportRequest([new ImportDocument("ledger.md", new MarkdownTemplate().Render(Documents.Minimal("Ledger") with { Description = "back again" }))]), Users.Payments);
+
+        Assert.AreEqual("created", results.Single().Status, "the index did not know the name; storage's deleted head did");
+        Assert.AreEqual(2, results.Single().Revision);
+        var head = await _sut.Store.GetHeadAsync("ledger");
+        Assert.IsFalse(head!.Deleted);
+        Assert.AreEqual(2, head.Revision);
+        Assert.AreEqual("back again", (await _sut.Catalog.GetAsync("ledger")).Document.Description);
+        Assert.HasCount(2, await _sut.Store.ListRevisionsAsync("ledger"));
+    }
+
+    [TestMethod]
+    public async Task Import_NameCreatedByAnotherInstanceMeanwhile_UpdatesItInsteadOfFailing()
+    {
+        var other = TestStorage.SecondInstance(_sut);
+        await _sut.Search.CurrentEntriesAsync();
+        await other.Catalog.CreateAsync(Documents.Minimal("Ledger"), Users.Payments);
+        var import = new ComponentImport(_sut.Catalog, _sut.Projection, new MarkdownTemplate(), _sut.Options);
+
+        var results = await import.ImportAsync(new ImportRequest([new ImportDocument("ledger.md", new MarkdownTemplate().Render(Documents.Minimal("Ledger") with { Description = "imported" }))]), Users.Payments);
+
+        Assert.AreEqual("updated", results.Single().Status, results.Single().Errors is { } e ? string.Join("; ", e.SelectMany(x => x.Value)) : "");
+        Assert.AreEqual(2, results.Single().Revision);
+        Assert.AreEqual("imported", (await other.Catalog.GetAsync("ledger")).Document.Description);
+    }
+
+    [TestMethod]
+    public async Task Import_NewDocuments_OneStorageRequestPerDocumentBesidesTheAnnouncement()
+    {
+        var counter = new CountingPolicy(m => m.Request.Uri.Path.Contains("Components", StringComparison.Ordinal) || m.Request.Uri.Path.Contains("$batch", StringComparison.Ordinal));
+        var clientOptions = new Azure.Data.Tables.TableClientOptions();
+        clientOptions.AddPolicy(counter, Azure.Core.HttpPipelinePosition.PerCall);
+        var sut = TestStorage.CreateCatalog(clientOptions: clientOptions);
+        await sut.Search.CurrentEntriesAsync();
+        var import = new ComponentImport(sut.Catalog, sut.Projection, new MarkdownTemplate(), sut.Options);
+        var documents = Enumerable.Range(0, 20).Select(i => new ImportDocument($"d{i}.md", new MarkdownTemplate().Render(Documents.Minimal($"Doc {i:D2}")))).ToList();
+        var before = counter.Count;
+
+        var results = await import.ImportAsync(new ImportRequest(documents), Users.Payments);
+
+        Assert.IsTrue(results.All(r => r.Status == "created"), string.Join(", ", results.Select(r => r.Status)));
+        Assert.AreEqual(20 + 1, counter.Count - before, "one revision transaction per new document and one announcement transaction, no head reads");
+    }
+
     private MaintenanceJobs Jobs(JobStore jobs, ComponentSearch search, int maxItems = 10_000) => new(
         jobs, _sut.Store, _sut.Catalog, search, _sut.Clock, _sut.Options,
         new MaintenanceOptions { MaxItemsPerRun = maxItems, LeaseSeconds = 300 }, NullLogger<MaintenanceJobs>.Instance);

@@ -220,6 +220,36 @@ public sealed class EventDeliveryTests
         Assert.AreEqual(1, (await _events.Store.GetAsync(id))!.Attempts, "a redirect is a failed attempt, retried later");
     }
 
+    [TestMethod]
+    public async Task Run_NoSubscriptions_BacksOffThenDeliversAtOnceWhenOneIsAdded()
+    {
+        var counter = new CountingPolicy(m => m.Request.Uri.Path.Contains("Subscriptions", StringComparison.Ordinal));
+        var clientOptions = new Azure.Data.Tables.TableClientOptions();
+        clientOptions.AddPolicy(counter, Azure.Core.HttpPipelinePosition.PerCall);
+        var sut = TestStorage.CreateCatalog(clientOptions: clientOptions);
+        sut.Clock.AutoAdvanceAmount = TimeSpan.FromMilliseconds(1);
+        var events = new EventsHarness(sut);
+        await events.Delivery.RunAsync();
+        var first = counter.Count;
+
+        for (var second = 0; second < 120; second++)
+        {
+            sut.Clock.Advance(TimeSpan.FromSeconds(1));
+            await events.Delivery.RunAsync();
+        }
+        var listed = counter.Count - first;
+        var (created, secret) = await events.Subscriptions.CreateAsync(new SubscriptionRequest(_receiver.Url, null, null, null), Users.Admin);
+        _receiver.Secret = secret;
+        await sut.Catalog.CreateAsync(Documents.Minimal(), Users.Payments);
+        events.PastHorizon();
+        var delivered = await events.Delivery.RunAsync();
+
+        Assert.IsGreaterThan(0, first, "the first run lists the subscriptions");
+        Assert.IsLessThanOrEqualTo(120 / (int)EventDelivery.MaxQuiet.TotalSeconds + 6, listed, $"120 idle runs a second apart listed {listed} times: no back-off");
+        Assert.IsGreaterThan(0, listed, "the quiet spell is bounded: subscriptions added elsewhere are found");
+        Assert.AreEqual(1, delivered, $"a subscription added on this instance ends the quiet spell ({created.Id})");
+    }
+
     private async Task<string> SubscribeAsync(CatalogUser? user = null, SubscriptionFilterRequest? filter = null)
     {
         var (created, secret) = await _events.Subscriptions.CreateAsync(new SubscriptionRequest(_receiver.Url, null, filter, null), user ?? Users.Admin);

@@ -101,7 +101,7 @@ public sealed class MarkdownHttpTests
         Assert.AreEqual(HttpStatusCode.OK, response.StatusCode);
         Assert.AreEqual("text/markdown; charset=utf-8", response.Header("Content-Type"));
         Assert.AreEqual("\"2\"", response.Header("ETag"));
-        Assert.AreEqual("Accept", response.Header("Vary"));
+        Assert.AreEqual("Accept, Accept-Encoding", response.Header("Vary"));
         Assert.AreEqual(Template.Render(document), Encoding.UTF8.GetString(response.BodyBytes));
     }
 

@@ -36,4 +36,24 @@ public sealed class NegotiationMarkdownTests
     {
         Assert.ThrowsExactly<NotAcceptableException>(() => Negotiation.Choose(accept));
     }
+
+    [TestMethod]
+    [DataRow(null, false)]
+    [DataRow("", false)]
+    [DataRow("gzip", true)]
+    [DataRow("GZIP", true)]
+    [DataRow("x-gzip", true)]
+    [DataRow("gzip, deflate, br", true)]
+    [DataRow("br;q=1.0, gzip;q=0.5", true)]
+    [DataRow("*", true)]
+    [DataRow("gzip;q=0", false)]
+    [DataRow("*;q=1, gzip;q=0", false)]
+    [DataRow("*;q=0", false)]
+    [DataRow("identity", false)]
+    [DataRow("br, deflate", false)]
+    [DataRow("gzip;q=abc", false)]
+    public void AcceptsGzip_AcceptEncoding_DecidesCompression(string? acceptEncoding, bool expected)
+    {
+        Assert.AreEqual(expected, Negotiation.AcceptsGzip(acceptEncoding));
+    }
 }

@@ -75,7 +75,33 @@ public sealed class StorageFailureBoundsTests
         Assert.AreEqual("payments-api", (await sut.Catalog.GetAsync("payments-api")).Document.Name);
     }
 
-    private static (CatalogUnderTest Sut, HangPolicy Hang) CreateCatalog()
+    [TestMethod]
+    public async Task Get_StorageFrozen_CachedDocumentsKeepBeingServedOthersAnswer503WithinBound()
+    {
+        var (sut, hang) = CreateCatalog(cacheSeconds: 3600);
+        await sut.Catalog.CreateAsync(Documents.Minimal(), Users.Payments);
+        await TestStorage.SecondInstance(sut).Catalog.CreateAsync(Documents.Minimal("Ledger"), Users.Payments);
+        await sut.Search.CurrentEntriesAsync();
+        await sut.Catalog.GetAsync("payments-api");
+        sut.Clock.Advance(TimeSpan.FromSeconds(3 * sut.Options.IndexRefreshSeconds));
+        hang.Armed = true;
+        var watch = Stopwatch.StartNew();
+
+        var cached = await sut.Catalog.GetAsync("payments-api");
+        var servedAfter = watch.Elapsed;
+        var again = await sut.Catalog.GetAsync("payments-api");
+        watch.Restart();
+        await Assert.ThrowsExactlyAsync<StorageUnavailableException>(() => sut.Catalog.GetAsync("ledger"));
+        var refusedAfter = watch.Elapsed;
+
+        Assert.AreEqual("payments-api", cached.Document.Name);
+        Assert.AreEqual("payments-api", again.Document.Name);
+        Assert.IsGreaterThanOrEqualTo(1, hang.Hung, "the read's poll of the change log reached the frozen storage");
+        Assert.IsLessThan(2 + 2, servedAfter.TotalSeconds, $"the cached copy came after {servedAfter}; a read waits for a due poll at most 2 s");
+        Assert.IsLessThan(Bound.TotalSeconds + 4, refusedAfter.TotalSeconds, $"an uncached read answered after {refusedAfter}; the bound is {Bound}");
+    }
+
+    private static (CatalogUnderTest Sut, HangPolicy Hang) CreateCatalog(int cacheSeconds = 0)
     {
         var options = TestStorage.Options("unused");
         options.OperationTimeout = Bound;
@@ -83,7 +109,7 @@ public sealed class StorageFailureBoundsTests
         var clientOptions = StorageSetup.ClientOptions(options);
         var hang = new HangPolicy();
         clientOptions.AddPolicy(hang, HttpPipelinePosition.PerRetry);
-        return (TestStorage.CreateCatalog(clientOptions: clientOptions), hang);
+        return (TestStorage.CreateCatalog(cacheSeconds, clientOptions), hang);
     }
 
     /// <summary>When armed, a request is sent nowhere and never answered (until its caller cancels, or a minute passes).</summary>

@@ -33,13 +33,13 @@ internal sealed class ComponentDocuments(
         }
 
         var generation = cache.Generation;
-        var (head, json) = await store.ReadCurrentAsync(name, ct);
+        var (head, gzip) = await store.ReadCurrentAsync(name, ct);
         if (head is null || head.Deleted || head.Purging)
         {
             throw NotFound(name);
         }
 
-        var stored = json is null ? await ReadAsync(name, head.Revision, ct) : ToStored(json, head.Revision);
+        var stored = gzip is null ? await ReadAsync(name, head.Revision, ct) : ToStored(gzip, head.Revision);
         if (following)
         {
             cache.Remember(name, head.Revision, stored, generation);
@@ -168,14 +168,17 @@ internal sealed class ComponentDocuments(
     /// <see cref="ComponentImport"/> announces the writes of a whole batch at once and commits each with
     /// <see cref="CommitAsync(PendingWrite, CancellationToken, bool)"/>.
     /// </summary>
+    /// <param name="assumeAbsent">Skip the head read and prepare a create (the index does not know the name): the commit
+    /// adds the head, so if storage has one after all (a deleted document, another instance's create) it fails with
+    /// <see cref="ConflictException"/> and nothing is written; the caller then prepares again from the head.</param>
     public async Task<(string Status, PendingWrite Write)> PrepareImportAsync(
-        DocumentDraft draft, IReadOnlySet<string> alsoExisting, CatalogUser user, CancellationToken ct = default)
+        DocumentDraft draft, IReadOnlySet<string> alsoExisting, CatalogUser user, CancellationToken ct = default, bool assumeAbsent = false)
     {
         var document = draft.Document;
         DocumentValidator.EnsureValid(document);
         var name = document.NameOrSlug();
         document = document with { Name = name };
-        var (head, live) = await ReadHeadToWriteAsync(name, user, document.Owner, ct);
+        var (head, live) = await ReadHeadToWriteAsync(name, user, document.Owner, ct, assumeAbsent);
         var pending = await PrepareAsync(name, document, draft.Findings, head, user, alsoExisting, ct);
         var status = live is null ? "created" : live.ContentHash == pending.Write.ContentHash ? "unchanged" : "updated";
         return (status, pending);
@@ -317,7 +320,7 @@ internal sealed class ComponentDocuments(
     public async Task<StoredDocument> CommitAsync(PendingWrite pending, CancellationToken ct, bool remember)
     {
         var head = await store.WriteRevisionAsync(pending.Write, pending.Previous, ct);
-        var result = new StoredDocument(pending.Stored, head.ETag, pending.Write.ContentJson);
+        var result = new StoredDocument(pending.Stored, head.ETag, pending.Write.ContentJson, pending.Write.ContentGzip);
         events.Committed();
         projection.Committed(pending.Write.Name, pending.Write.Entry);
         if (remember)
@@ -374,15 +377,12 @@ internal sealed class ComponentDocuments(
 
     private async Task<StoredDocument> ReadAsync(string name, int revision, CancellationToken ct)
     {
-        var json = await store.ReadRevisionAsync(name, revision, ct)
+        var gzip = await store.ReadRevisionAsync(name, revision, ct)
                    ?? throw new NotFoundException($"Component '{name}' has no revision {revision}.");
-        return ToStored(json, revision);
+        return ToStored(gzip, revision);
     }
 
-    private static StoredDocument ToStored(byte[] json, int revision)
-    {
-        return StoredDocument.FromJson(json, Etags.ForRevision(revision));
-    }
+    private static StoredDocument ToStored(byte[] gzip, int revision) => StoredDocument.FromGzip(gzip, Etags.ForRevision(revision));
 
     /// <summary>
     /// Team ownership, decided here where the stored owner is known (the role each route needs is decided once,
@@ -393,9 +393,10 @@ internal sealed class ComponentDocuments(
     /// the caller's rights over it are decided: not while purging (409), the current owner and
     /// <paramref name="newOwner"/> among the caller's teams (403), and over a soft-deleted head the deleted owner's too.
     /// </summary>
-    private async Task<(HeadState? Head, HeadState? Live)> ReadHeadToWriteAsync(string name, CatalogUser user, string? newOwner, CancellationToken ct)
+    private async Task<(HeadState? Head, HeadState? Live)> ReadHeadToWriteAsync(
+        string name, CatalogUser user, string? newOwner, CancellationToken ct, bool assumeAbsent = false)
     {
-        var head = await store.GetHeadAsync(name, ct);
+        var head = assumeAbsent ? null : await store.GetHeadAsync(name, ct);
         EnsureNotPurging(head);
         var live = head is { Deleted: false } ? head : null;
         EnsureCanWrite(user, live is null ? newOwner : live.Owner, newOwner);

@@ -23,6 +23,7 @@ internal sealed class ComponentImport(ComponentDocuments catalog, IndexProjectio
 {
     public const int MaxDocuments = 500;
     private const int Parallelism = 8;
+    private const int AnnounceBatch = 100;
 
     public async Task<IReadOnlyList<ImportResult>> ImportAsync(ImportRequest request, CatalogUser user, CancellationToken ct = default)
     {
@@ -38,6 +39,10 @@ internal sealed class ComponentImport(ComponentDocuments catalog, IndexProjectio
 
         var results = new ImportResult[parsed.Length];
         var pending = new PendingWrite?[parsed.Length];
+        // A name this instance's index does not know is prepared as a create without reading its head: most of an
+        // import's documents are new, and a point read is the costliest step of a write on a large table.
+        var known = await projection.KnownNamesAsync(ct);
+        var optimistic = new bool[parsed.Length];
         await Parallel.ForEachAsync(Enumerable.Range(0, parsed.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
         {
             var p = parsed[i];
@@ -51,34 +56,54 @@ internal sealed class ComponentImport(ComponentDocuments catalog, IndexProjectio
                 results[i] = new(p.Path, p.Name, "invalid", null, p.Errors, null);
                 return;
             }
-            results[i] = await OutcomeAsync(p, () => DecideAsync(p, i, token));
+            optimistic[i] = !known(p.Name!);
+            results[i] = await OutcomeAsync(p, () => DecideAsync(p, i, token, optimistic[i]));
         });
 
-        // Every decided write is announced in one go (a few transactions), then each commits on its own.
+        // The decided writes are announced a transaction at a time (≤ 100 rows, one partition of the change log: well
+        // inside the announcement's 1 s bound even on a busy storage), and each chunk commits before the next is announced.
         var writes = Enumerable.Range(0, parsed.Length).Where(i => pending[i] is not null).ToList();
         if (request.DryRun || writes.Count == 0)
         {
             return results;
         }
-        await projection.AnnounceAsync([.. writes.Select(i => pending[i]!.Intent)], ct);
-        await Parallel.ForEachAsync(writes, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
+        foreach (var chunk in writes.Chunk(AnnounceBatch))
+        {
+            await projection.AnnounceAsync([.. chunk.Select(i => pending[i]!.Intent)], ct);
+            await CommitAllAsync(chunk);
+        }
+        return results;
+
+        Task CommitAllAsync(int[] chunk) => Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (i, token) =>
         {
             var decided = results[i];
             results[i] = await OutcomeAsync(parsed[i], async () =>
             {
-                var stored = await catalog.CommitAsync(pending[i]!, token, remember: false);
-                return decided with { Revision = stored.Document.Revision };
+                try
+                {
+                    var stored = await catalog.CommitAsync(pending[i]!, token, remember: false);
+                    return decided with { Revision = stored.Document.Revision };
+                }
+                catch (ConflictException) when (optimistic[i])
+                {
+                    // Storage has a head the index did not know (a deleted document, another instance's create):
+                    // nothing was written; decide again from the head, announce and commit that.
+                    var again = await DecideAsync(parsed[i], i, token, assumeAbsent: false);
+                    if (pending[i] is not { } retry || again.Status == "unchanged")
+                    {
+                        return again;
+                    }
+                    await projection.AnnounceAsync([retry.Intent], token);
+                    var stored = await catalog.CommitAsync(retry, token, remember: false);
+                    return again with { Revision = stored.Document.Revision };
+                }
             }, decided.Score);
         });
-        return results;
 
-        async Task<ImportResult> DecideAsync(Parsed p, int i, CancellationToken token)
+        async Task<ImportResult> DecideAsync(Parsed p, int i, CancellationToken token, bool assumeAbsent)
         {
-            var (status, write) = await catalog.PrepareImportAsync(new DocumentDraft(p.Document!, p.Findings), names, user, token);
-            if (status != "unchanged")
-            {
-                pending[i] = write;
-            }
+            var (status, write) = await catalog.PrepareImportAsync(new DocumentDraft(p.Document!, p.Findings), names, user, token, assumeAbsent);
+            pending[i] = status == "unchanged" ? null : write;
             return new(p.Path, p.Name, status, write.Write.Entry.Score, null, null);
         }
     }

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Caching.Memory;
 namespace ComponentCatalog.Catalog;
 
 /// <summary>
-/// This instance's copies of current documents (docs/adr/0004-caching-across-instances.md). An entry stays until the
+/// This instance's copies of current documents (docs/adr/0004-caching-across-instances.md), kept as their stored
+/// gzip'd JSON (and gzip'd Markdown once rendered): sent as they are to clients that accept gzip. An entry stays until the
 /// change log says its document changed (<see cref="Search.ComponentSearch"/>'s refresh calls <see cref="Invalidate"/>),
 /// a write on this instance replaces it, or the size limit evicts it; <c>Catalog:CacheSeconds</c> is only a safety
 /// net. A read that went to storage while an invalidation happened does not cache what it read (the generation moved),
@@ -22,7 +23,8 @@ internal sealed class DocumentCache(IMemoryCache cache, CatalogOptions options)
     {
         if (Enabled && cache.TryGetValue(Key(name), out Cached? found) && found is not null)
         {
-            stored = found.Stored;
+            // A fresh view over the cached compressed forms: what a request decompresses is garbage after it.
+            stored = StoredDocument.FromCompressed(found.Forms, found.ETag);
             return true;
         }
         stored = null!;
@@ -65,15 +67,19 @@ internal sealed class DocumentCache(IMemoryCache cache, CatalogOptions options)
         }
     }
 
-    private void Set(string name, int revision, StoredDocument stored) =>
-        cache.Set(Key(name), new Cached(revision, stored), new MemoryCacheEntryOptions
+    private void Set(string name, int revision, StoredDocument stored)
+    {
+        var forms = stored.Forms;
+        cache.Set(Key(name), new Cached(revision, stored.ETag, forms), new MemoryCacheEntryOptions
         {
             AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(options.CacheSeconds),
-            // The stored JSON, its parsed form when a Markdown or HTML answer needed it, and the entry itself.
-            Size = 512 + 2L * stored.Json.Length,
+            // The gzip'd JSON as stored, room for the gzip'd Markdown once a Markdown answer renders it (smaller than
+            // the JSON: no keys), and the entry itself. Nothing decompressed is kept.
+            Size = 512 + 2L * forms.Json!.Length,
         });
+    }
 
     private static string Key(string name) => "doc:" + name;
 
-    private sealed record Cached(int Revision, StoredDocument Stored);
+    private sealed record Cached(int Revision, string ETag, StoredDocument.Compressed Forms);
 }

@@ -17,6 +17,10 @@ internal sealed partial class EventDelivery(
     ILogger<EventDelivery> logger)
 {
     private const int PageSize = 100;
+
+    /// <summary>Longest a run skips listing the subscriptions while there are none (the idle back-off).</summary>
+    public static readonly TimeSpan MaxQuiet = TimeSpan.FromSeconds(30);
+
     private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     /// <summary>
@@ -25,15 +29,37 @@ internal sealed partial class EventDelivery(
     /// subscription with the lease.
     /// </summary>
     private readonly SemaphoreSlim _run = new(1, 1);
+    private TimeSpan _quiet;
+    private DateTimeOffset _quietUntil;
+    private long _addedSeen = -1;
 
-    /// <summary>One run over every subscription; returns how many events were delivered.</summary>
+    /// <summary>
+    /// One run over every subscription; returns how many events were delivered. While there are no subscriptions the
+    /// timer's runs back off (the listing is skipped for 1 s, 2 s, 4 s … up to <see cref="MaxQuiet"/>), so an idle catalog
+    /// makes no storage calls every second; a subscription added on this instance ends the quiet spell at once, one
+    /// added on another instance is found within <see cref="MaxQuiet"/> (its cursor starts at its creation: nothing is missed).
+    /// </summary>
     public async Task<int> RunAsync(CancellationToken ct = default)
     {
         await _run.WaitAsync(ct);
         try
         {
+            var now = clock.GetUtcNow();
+            if (subscriptions.Added == _addedSeen && now < _quietUntil)
+            {
+                return 0;
+            }
+            _addedSeen = subscriptions.Added;
+            var all = await subscriptions.ListAsync(ct);
+            if (all.Count == 0)
+            {
+                _quiet = _quiet == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(2 * _quiet.Ticks, MaxQuiet.Ticks));
+                _quietUntil = now + _quiet;
+                return 0;
+            }
+            _quiet = TimeSpan.Zero;
             var delivered = 0;
-            foreach (var subscription in await subscriptions.ListAsync(ct))
+            foreach (var subscription in all)
             {
                 delivered += await DeliverAsync(subscription.Id, ct);
             }

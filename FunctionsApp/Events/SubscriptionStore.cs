@@ -75,10 +75,16 @@ internal sealed class SubscriptionStore(CatalogTables tables, EventsOptions opti
     /// <summary>Attempts logged per subscription since this instance last trimmed (absent: never, so trim at the next).</summary>
     private readonly ConcurrentDictionary<string, int> _sinceTrim = new(StringComparer.Ordinal);
 
+    private long _added;
+
+    /// <summary>How many subscriptions this instance has added: the delivery's quiet spell ends when it moves.</summary>
+    public long Added => Interlocked.Read(ref _added);
+
     public async Task AddAsync(Subscription subscription, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
         await StorageErrors.GuardAsync(() => tables.Subscriptions.AddEntityAsync(ToRow(subscription), ct));
+        Interlocked.Increment(ref _added);
     }
 
     /// <summary>Saves the delivery state, guarded by the version read; false when someone else changed or deleted it.</summary>

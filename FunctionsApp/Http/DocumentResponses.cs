@@ -5,7 +5,10 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace ComponentCatalog.Http;
 
-/// <summary>Writes a stored document in the representation the client asked for (<c>Accept</c>): JSON or Markdown.</summary>
+/// <summary>
+/// Writes a stored document in the representation the client asked for (<c>Accept</c>): JSON or Markdown, gzip'd when
+/// <c>Accept-Encoding</c> allows it — the JSON as stored, the Markdown compressed once per cached revision.
+/// </summary>
 internal static class DocumentResponses
 {
     /// <summary>
@@ -22,10 +25,19 @@ internal static class DocumentResponses
     public static async Task<HttpResponseData> WriteAsync(
         HttpRequestData request, StoredDocument stored, MarkdownTemplate markdown, DocumentFormat format, HttpStatusCode status = HttpStatusCode.OK)
     {
-        var response = format == DocumentFormat.Markdown
-            ? await request.TextAsync(markdown.Render(stored.Document), MarkdownTemplate.ContentType, status, stored.ETag)
-            : await request.BytesAsync(stored.Json, Responses.Json, status, stored.ETag);
-        response.Headers.Add("Vary", "Accept");
+        var gzip = Negotiation.AcceptsGzip(request.Headers.TryGetValues("Accept-Encoding", out var codings) ? string.Join(", ", codings) : null);
+        var response = (format, gzip) switch
+        {
+            (DocumentFormat.Markdown, true) => await request.BytesAsync(stored.MarkdownGzip(markdown.Render), MarkdownTemplate.ContentType, status, stored.ETag),
+            (DocumentFormat.Markdown, false) => await request.TextAsync(markdown.Render(stored.Document), MarkdownTemplate.ContentType, status, stored.ETag),
+            (_, true) => await request.BytesAsync(stored.Gzip, Responses.Json, status, stored.ETag),
+            _ => await request.BytesAsync(stored.Json, Responses.Json, status, stored.ETag),
+        };
+        if (gzip)
+        {
+            response.Headers.Add("Content-Encoding", "gzip");
+        }
+        response.Headers.Add("Vary", "Accept, Accept-Encoding");
         return response;
     }
 }

@@ -66,4 +66,35 @@ internal static class Negotiation
         }
         return best.Specificity < 0 ? (0, -1) : best;
     }
+
+    /// <summary>
+    /// Whether <c>Accept-Encoding</c> allows gzip (RFC 9110 §12.5.3): <c>gzip</c> (or <c>x-gzip</c>) listed with q &gt; 0,
+    /// or <c>*</c> with q &gt; 0 when gzip is not listed. A missing header means identity: only what a client asked for
+    /// is compressed.
+    /// </summary>
+    public static bool AcceptsGzip(string? acceptEncoding)
+    {
+        if (string.IsNullOrWhiteSpace(acceptEncoding))
+        {
+            return false;
+        }
+        double? gzip = null, any = null;
+        foreach (var part in acceptEncoding.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!StringWithQualityHeaderValue.TryParse(part, out var coding))
+            {
+                continue;
+            }
+            var quality = Math.Clamp(coding.Quality ?? 1.0, 0, 1);
+            if (coding.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) || coding.Value.Equals("x-gzip", StringComparison.OrdinalIgnoreCase))
+            {
+                gzip = Math.Max(gzip ?? 0, quality);
+            }
+            else if (coding.Value == "*")
+            {
+                any = quality;
+            }
+        }
+        return (gzip ?? any ?? 0) > 0;
+    }
 }

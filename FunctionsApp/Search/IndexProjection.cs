@@ -27,6 +27,9 @@ internal sealed class IndexProjection(ComponentSearch search, ComponentQuality q
     /// <summary>After a commit: this instance's index shows it at once.</summary>
     public void Committed(string name, IndexEntry? entry) => search.Apply(name, entry);
 
+    /// <summary>Whether a live document of a name is in this instance's index (loaded on first use): a hint, not a check.</summary>
+    public Task<Func<string, bool>> KnownNamesAsync(CancellationToken ct = default) => search.NameLookupAsync(ct);
+
     /// <summary>Whether this instance follows the change log closely enough to serve cached documents (see <see cref="ComponentSearch.FollowChangesAsync"/>).</summary>
     public Task<bool> FollowChangesAsync(CancellationToken ct = default) => search.FollowChangesAsync(ct);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using Azure;
 using Azure.Data.Tables;
 using ComponentCatalog.Errors;
@@ -39,10 +38,10 @@ internal sealed class ComponentStore(CatalogTables tables)
     }
 
     /// <summary>
-    /// The head and, when the current revision fits one row, its JSON from the head's inline copy: a read of
-    /// the current document in one round trip. The JSON is null when the revision must be read separately.
+    /// The head and, when the current revision fits one row, its gzip'd JSON from the head's inline copy: a read of
+    /// the current document in one round trip. The content is null when the revision must be read separately.
     /// </summary>
-    public async Task<(HeadState? Head, byte[]? Json)> ReadCurrentAsync(string name, CancellationToken ct = default)
+    public async Task<(HeadState? Head, byte[]? Gzip)> ReadCurrentAsync(string name, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
         var response = await StorageErrors.GuardAsync(() => Table.GetEntityIfExistsAsync<TableEntity>(name, HeadKey, cancellationToken: ct), ct);
@@ -54,7 +53,7 @@ internal sealed class ComponentStore(CatalogTables tables)
         return (ToHead(row), row.GetBoolean("Inline") == true ? Decode([row]) : null);
     }
 
-    /// <summary>The JSON of one revision, or null when there is no such revision.</summary>
+    /// <summary>The gzip'd JSON of one revision as stored, or null when there is no such revision.</summary>
     public async Task<byte[]?> ReadRevisionAsync(string name, int revision, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
@@ -95,7 +94,7 @@ internal sealed class ComponentStore(CatalogTables tables)
     public async Task<HeadState> WriteRevisionAsync(RevisionWrite write, HeadState? expected, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        var compressed = Gzip.Compress(write.ContentJson);
+        var compressed = write.ContentGzip;
         if (compressed.Length > MaxCompressedBytes)
         {
             throw new PayloadTooLargeException(MaxCompressedBytes);
@@ -394,6 +393,7 @@ internal sealed class ComponentStore(CatalogTables tables)
         }
     }
 
+    /// <summary>The gzip'd content as written: the binary properties of the rows, in order.</summary>
     private static byte[] Decode(IEnumerable<TableEntity> rows)
     {
         using var compressed = new MemoryStream();
@@ -404,11 +404,7 @@ internal sealed class ComponentStore(CatalogTables tables)
                 compressed.Write(part);
             }
         }
-        compressed.Position = 0;
-        using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
-        using var json = new MemoryStream();
-        gzip.CopyTo(json);
-        return json.ToArray();
+        return compressed.ToArray();
     }
 
     private static HeadState ToHead(TableEntity e) => ToHead(e, e.ETag.ToString());

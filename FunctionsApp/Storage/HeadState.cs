@@ -44,7 +44,13 @@ internal sealed record RevisionWrite(
     string? Owner,
     Search.IndexEntry Entry,
     string WriteId,
-    Events.ChangeEvent? Event = null);
+    Events.ChangeEvent? Event = null)
+{
+    private byte[]? _gzip;
+
+    /// <summary>The content as stored (gzip'd), compressed once: the commit writes it, the cache keeps it.</summary>
+    public byte[] ContentGzip => _gzip ??= Gzip.Compress(ContentJson);
+}
 
 internal static class Etags
 {
