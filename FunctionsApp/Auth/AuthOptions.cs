@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ComponentCatalog.Auth;
 
 /// <summary>Settings under <c>Auth__*</c> (docs/auth.md).</summary>
-internal sealed class AuthOptions
+public sealed class AuthOptions
 {
     public const string SettingsSection = "Auth";
 

@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace ComponentCatalog.Auth;
 
 /// <summary>The caller, as the authentication middleware put it into <see cref="FunctionContext.Items"/>.</summary>
-internal static class UserContext
+public static class UserContext
 {
     private const string Key = "CatalogUser";
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace ComponentCatalog.Catalog;
 
-internal static class CatalogSetup
+public static class CatalogSetup
 {
     public static FunctionsApplicationBuilder AddComponentCatalog(this FunctionsApplicationBuilder builder)
     {

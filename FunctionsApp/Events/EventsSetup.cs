@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace ComponentCatalog.Events;
 
-internal static class EventsSetup
+public static class EventsSetup
 {
     public static FunctionsApplicationBuilder AddChangeEvents(this FunctionsApplicationBuilder builder)
     {

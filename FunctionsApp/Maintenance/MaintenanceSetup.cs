@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace ComponentCatalog.Maintenance;
 
-internal static class MaintenanceSetup
+public static class MaintenanceSetup
 {
     public static FunctionsApplicationBuilder AddMaintenance(this FunctionsApplicationBuilder builder)
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ComponentCatalog.Markdown;
 
-internal static class MarkdownSetup
+public static class MarkdownSetup
 {
     public static FunctionsApplicationBuilder AddMarkdown(this FunctionsApplicationBuilder builder)
     {

@@ -24,7 +24,7 @@ namespace ComponentCatalog.Mcp;
 /// lint, reports), with its arguments validated by the same rules, and answers at most
 /// <see cref="McpOptions.MaxResultChars"/> characters, saying how to get the rest. All read-only.
 /// </summary>
-internal sealed class CatalogMcpTools(
+public sealed class CatalogMcpTools(
     ComponentDocuments catalog,
     ComponentSearch search,
     ComponentGraph graph,
@@ -235,20 +235,20 @@ internal sealed class CatalogMcpTools(
         Check(Catalog.Names.IsValid(name), "name", "A component name is 1–63 lowercase letters, digits or '-', not starting or ending with '-'.");
 }
 
-internal enum DocumentFormat
+public enum DocumentFormat
 {
     [JsonStringEnumMemberName("markdown")] Markdown,
     [JsonStringEnumMemberName("json")] Json,
 }
 
-internal enum GraphDirection
+public enum GraphDirection
 {
     [JsonStringEnumMemberName("both")] Both,
     [JsonStringEnumMemberName("out")] Out,
     [JsonStringEnumMemberName("in")] In,
 }
 
-internal enum ReportKind
+public enum ReportKind
 {
     [JsonStringEnumMemberName("stale")] Stale,
     [JsonStringEnumMemberName("dangling")] Dangling,

@@ -5,9 +5,9 @@ namespace ComponentCatalog.Model;
 /// <see cref="Section"/> is the JSON path of the field concerned (<c>dependencies.externalLibraries</c>).
 /// JSON: <c>{rule, severity: error|warning|info, section, message}</c>.
 /// </summary>
-internal sealed record Finding(string Rule, FindingSeverity Severity, string Section, string Message);
+public sealed record Finding(string Rule, FindingSeverity Severity, string Section, string Message);
 
-internal enum FindingSeverity
+public enum FindingSeverity
 {
     Error,
     Warning,
@@ -15,7 +15,7 @@ internal enum FindingSeverity
 }
 
 /// <summary>The rule ids findings carry; the quality rules score them.</summary>
-internal static class FindingRules
+public static class FindingRules
 {
     /// <summary>Template text (a <c>[Placeholder]</c>, an example block, a bare label) left in.</summary>
     public const string PlaceholderLeft = "placeholder-left";

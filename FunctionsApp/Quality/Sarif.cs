@@ -4,7 +4,7 @@ using ComponentCatalog.Model;
 namespace ComponentCatalog.Quality;
 
 /// <summary>Findings as a SARIF 2.1.0 log, so CI systems show them as annotations on the file.</summary>
-internal static class Sarif
+public static class Sarif
 {
     public const string MediaType = "application/sarif+json";
 
@@ -60,4 +60,4 @@ internal static class Sarif
 }
 
 /// <summary>A finding in a file, at a 1-based line when known.</summary>
-internal sealed record SarifFinding(string? ArtifactPath, int? Line, Finding Finding);
+public sealed record SarifFinding(string? ArtifactPath, int? Line, Finding Finding);

@@ -3,7 +3,7 @@ using ComponentCatalog.Model;
 namespace ComponentCatalog.Search;
 
 /// <summary>The filters of <c>GET /components</c>; all given ones must hold.</summary>
-internal sealed record SearchQuery
+public sealed record SearchQuery
 {
     public string? Q { get; init; }
     public string? Owner { get; init; }
@@ -40,9 +40,9 @@ internal sealed record SearchQuery
 }
 
 /// <summary>Where a page ended: the rank (full-text only) and the name of its last item.</summary>
-internal sealed record SearchCursor(double? Rank, string Name);
+public sealed record SearchCursor(double? Rank, string Name);
 
 /// <summary>One page of summaries and the cursor after it (null on the last page).</summary>
-internal sealed record SearchPage(IReadOnlyList<IndexEntry> Items, SearchCursor? Next);
+public sealed record SearchPage(IReadOnlyList<IndexEntry> Items, SearchCursor? Next);
 
-internal sealed record FacetValue(string Value, int Count);
+public sealed record FacetValue(string Value, int Count);

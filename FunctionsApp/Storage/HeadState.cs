@@ -4,7 +4,7 @@ namespace ComponentCatalog.Storage;
 /// A document's head: which revision is current and whether it is deleted. <see cref="Version"/>
 /// is the storage's opaque concurrency token, handed back unchanged on the next write.
 /// </summary>
-internal sealed record HeadState(
+public sealed record HeadState(
     string Name,
     int Revision,
     bool Deleted,
@@ -24,7 +24,7 @@ internal sealed record HeadState(
 }
 
 /// <summary>One entry of a document's history.</summary>
-internal sealed record RevisionInfo(int Revision, DateTimeOffset UpdatedAt, string UpdatedBy);
+public sealed record RevisionInfo(int Revision, DateTimeOffset UpdatedAt, string UpdatedBy);
 
 /// <summary>
 /// What a write needs besides the content: who, when, the summary fields kept on the head, and the search
@@ -32,7 +32,7 @@ internal sealed record RevisionInfo(int Revision, DateTimeOffset UpdatedAt, stri
 /// <see cref="WriteId"/> is chosen before the commit, so the change announced ahead of it can name it.
 /// <see cref="Event"/> commits in the same transaction as the revision (docs/adr/0060-change-events.md).
 /// </summary>
-internal sealed record RevisionWrite(
+public sealed record RevisionWrite(
     string Name,
     int Revision,
     byte[] ContentJson,
@@ -52,7 +52,7 @@ internal sealed record RevisionWrite(
     public byte[] ContentGzip => _gzip ??= Gzip.Compress(ContentJson);
 }
 
-internal static class Etags
+public static class Etags
 {
     public static string ForRevision(int revision) => $"\"{revision}\"";
 }

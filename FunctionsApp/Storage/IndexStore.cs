@@ -14,16 +14,16 @@ namespace ComponentCatalog.Storage;
 /// <paramref name="Event"/> is set only for a change that has no partition to commit its event in (a purge):
 /// the stored change event, logged with the row (docs/adr/0060-change-events.md).
 /// </summary>
-internal sealed record ChangeIntent(string Name, int Revision, string WriteId, string? Event = null);
+public sealed record ChangeIntent(string Name, int Revision, string WriteId, string? Event = null);
 
 /// <summary>One row of the change log: an intent, with its key and when it was announced.</summary>
-internal sealed record ChangeRow(string Key, string Name, int Revision, string WriteId, DateTimeOffset At);
+public sealed record ChangeRow(string Key, string Name, int Revision, string WriteId, DateTimeOffset At);
 
 /// <summary>A stored snapshot of an index (docs/adr/0071-index-memory-and-snapshot.md): its bytes and the change-log position it covers.</summary>
-internal sealed record IndexSnapshot(byte[] Data, DateTimeOffset Covers);
+public sealed record IndexSnapshot(byte[] Data, DateTimeOffset Covers);
 
 /// <summary>What the search index needs of a head: its revision, write id, whether it is live, and its entry.</summary>
-internal sealed record IndexedHead(string Name, int Revision, string WriteId, IndexEntry? Entry);
+public sealed record IndexedHead(string Name, int Revision, string WriteId, IndexEntry? Entry);
 
 /// <summary>
 /// The rows behind search and the graph (docs/adr/0006-write-path.md). Each document's <see cref="IndexEntry"/>
@@ -32,7 +32,7 @@ internal sealed record IndexedHead(string Name, int Revision, string WriteId, In
 /// append-only log (PK = UTC minute, RK = ticks.name.writeId) of intents written just <em>before</em> each
 /// commit; other instances poll it and read the named heads, so no committed change goes unannounced.
 /// </summary>
-internal sealed class IndexStore(CatalogTables tables)
+public sealed class IndexStore(CatalogTables tables)
 {
     internal const string SummaryColumn = "Summary";
 

@@ -12,7 +12,7 @@ namespace ComponentCatalog.Storage;
 /// Where the catalog's tables live and how they are named: settings <c>CatalogStorage</c> (a connection string, or
 /// the section of the values below) and <c>Catalog__TablePrefix</c>.
 /// </summary>
-internal sealed class CatalogStorageOptions : IValidatableObject
+public sealed class CatalogStorageOptions : IValidatableObject
 {
     public const string SettingsSection = "CatalogStorage";
 
@@ -55,7 +55,7 @@ internal sealed class CatalogStorageOptions : IValidatableObject
     }
 }
 
-internal static class StorageSetup
+public static class StorageSetup
 {
     public static FunctionsApplicationBuilder AddCatalogStorage(this FunctionsApplicationBuilder builder)
     {
