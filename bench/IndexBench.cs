@@ -28,28 +28,6 @@ internal static class IndexBench
         return IndexEntry.From(document, ComponentCatalog.Quality.QualityRules.Evaluate(document, _ => true, now.AddDays(-180)).Score);
     }
 
-    /// <summary>Seeds <paramref name="size"/> documents straight into storage (the revision transaction a write commits, entry on the head).</summary>
-    public static async Task<CatalogTables> SeedAsync(string connectionString, int size, Action<string> progress)
-    {
-        var options = new CatalogStorageOptions { ConnectionString = connectionString, OperationTimeout = TimeSpan.FromSeconds(120) };
-        var tables = new CatalogTables(StorageSetup.CreateServiceClient(options), options);
-        var store = new ComponentStore(tables);
-        var template = new ComponentCatalog.Markdown.MarkdownTemplate();
-        var now = DateTimeOffset.UtcNow;
-        var done = 0;
-        await Parallel.ForEachAsync(Enumerable.Range(0, size), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
-        {
-            var markdown = Synthetic.Markdown(i, size);
-            var document = template.Parse(markdown).Document with { Revision = 1, CreatedAt = now, UpdatedAt = now, UpdatedBy = "bench" };
-            var score = ComponentCatalog.Quality.QualityRules.Evaluate(document, _ => true, now.AddDays(-180)).Score;
-            var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, ComponentCatalog.Model.CatalogJson.Options);
-            var write = new RevisionWrite(document.Name!, 1, json, $"seed{i}", now, now, "bench", document.Title, document.Owner,
-                IndexEntry.From(document, score), Guid.NewGuid().ToString("N"));
-            await store.WriteRevisionAsync(write, expected: null, ct);
-            if (Interlocked.Increment(ref done) % 2000 == 0) progress($"  seeded {done:N0}/{size:N0}");
-        });
-        return tables;
-    }
 
     private static byte[] Gunzip(byte[] data)
     {
@@ -65,7 +43,7 @@ internal static class IndexBench
         progress("Starting Azurite");
         await using var azurite = await AzuriteProcess.StartAsync(dataDirectory: null);
         progress($"Seeding {size:N0} documents directly");
-        var tables = await SeedAsync(azurite.ConnectionString, size, progress);
+        var (tables, _) = await ReadsBench.SeedAsync(azurite.ConnectionString, size, i => Synthetic.Markdown(i, size), progress: progress);
         var table = tables.Components;
         var filter = TableClient.CreateQueryFilter($"RowKey eq {ComponentStore.HeadKey} and Deleted eq {false}");
 

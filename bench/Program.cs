@@ -85,23 +85,7 @@ if (!quick)
     // Azurite slows down per write as its in-memory tables grow, so the documents past the first 10,000 are
     // seeded straight into storage (the same revision transaction a write commits, entry on the head).
     Progress("Seeding 90,000 documents directly (full mode)");
-    var seedOptions = new ComponentCatalog.Storage.CatalogStorageOptions { ConnectionString = azurite.ConnectionString, OperationTimeout = TimeSpan.FromSeconds(120) };
-    var seedStore = new ComponentCatalog.Storage.ComponentStore(new ComponentCatalog.Storage.CatalogTables(ComponentCatalog.Storage.StorageSetup.CreateServiceClient(seedOptions), seedOptions));
-    var template = new ComponentCatalog.Markdown.MarkdownTemplate();
-    var now = DateTimeOffset.UtcNow;
-    for (var start = 10_000; start < 100_000; start += 5_000)
-    {
-        await Parallel.ForEachAsync(Enumerable.Range(start, 5_000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
-        {
-            var document = template.Parse(Synthetic.Markdown(i, 100_000)).Document with { Revision = 1, CreatedAt = now, UpdatedAt = now, UpdatedBy = "bench" };
-            var score = ComponentCatalog.Quality.QualityRules.Evaluate(document, _ => true, now.AddDays(-180)).Score;
-            var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, ComponentCatalog.Model.CatalogJson.Options);
-            var write = new ComponentCatalog.Storage.RevisionWrite(document.Name!, 1, json, $"seed{i}", now, now, "bench", document.Title, document.Owner,
-                ComponentCatalog.Search.IndexEntry.From(document, score), Guid.NewGuid().ToString("N"));
-            await seedStore.WriteRevisionAsync(write, expected: null, ct);
-        });
-        if ((start + 5_000) % 30_000 == 0) Progress($"  seeded {start + 5_000 - 10_000:N0}/90,000");
-    }
+    await ReadsBench.SeedAsync(azurite.ConnectionString, 90_000, i => Synthetic.Markdown(i, 100_000), first: 10_000, parallelism: 16, progress: Progress);
 }
 var coldStart = Stopwatch.StartNew();
 await using var host = await DevHostProcess.StartAsync(configuration, storage, TimeSpan.FromSeconds(60));

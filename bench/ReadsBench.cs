@@ -17,7 +17,7 @@ internal static class ReadsBench
         progress("Starting Azurite");
         await using var azurite = await AzuriteProcess.StartAsync(dataDirectory: null);
         progress($"Seeding {size:N0} documents directly");
-        var bytes = await SeedAsync(azurite.ConnectionString, size, i => Synthetic.Markdown(i, size));
+        var (_, bytes) = await SeedAsync(azurite.ConnectionString, size, i => Synthetic.Markdown(i, size));
         var template = new ComponentCatalog.Markdown.MarkdownTemplate();
         var entryBytes = ComponentCatalog.Storage.IndexStore.EncodeEntry(ComponentCatalog.Search.IndexEntry.From(
             template.Parse(Synthetic.Markdown(1, size)).Document)).Length;
@@ -146,17 +146,21 @@ internal static class ReadsBench
     }
 
     /// <summary>
-    /// Writes documents 0 … <paramref name="count"/> − 1 straight into storage as revision 1 (the revision transaction
-    /// a write commits, index entry on the head); returns the Markdown bytes written.
+    /// Writes documents <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 straight into
+    /// storage as revision 1 (the revision transaction a write commits, index entry on the head): the one seeding loop of
+    /// every benchmark mode. Returns the tables and the Markdown bytes written.
     /// </summary>
-    public static async Task<long> SeedAsync(string connectionString, int count, Func<int, string> markdownOf)
+    public static async Task<(ComponentCatalog.Storage.CatalogTables Tables, long Bytes)> SeedAsync(
+        string connectionString, int count, Func<int, string> markdownOf, int first = 0, int parallelism = 8, Action<string>? progress = null)
     {
         var options = new ComponentCatalog.Storage.CatalogStorageOptions { ConnectionString = connectionString, OperationTimeout = TimeSpan.FromSeconds(120) };
-        var store = new ComponentCatalog.Storage.ComponentStore(new ComponentCatalog.Storage.CatalogTables(ComponentCatalog.Storage.StorageSetup.CreateServiceClient(options), options));
+        var tables = new ComponentCatalog.Storage.CatalogTables(ComponentCatalog.Storage.StorageSetup.CreateServiceClient(options), options);
+        var store = new ComponentCatalog.Storage.ComponentStore(tables);
         var template = new ComponentCatalog.Markdown.MarkdownTemplate();
         var now = DateTimeOffset.UtcNow;
         var bytes = 0L;
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        var done = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(first, count), new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (i, ct) =>
         {
             var markdown = markdownOf(i);
             Interlocked.Add(ref bytes, markdown.Length);
@@ -166,7 +170,8 @@ internal static class ReadsBench
             var write = new ComponentCatalog.Storage.RevisionWrite(document.Name!, 1, json, $"seed{i}", now, now, "bench", document.Title, document.Owner,
                 ComponentCatalog.Search.IndexEntry.From(document, score), Guid.NewGuid().ToString("N"));
             await store.WriteRevisionAsync(write, expected: null, ct);
+            if (progress is not null && Interlocked.Increment(ref done) % 2000 == 0) progress($"  seeded {done:N0}/{count:N0}");
         });
-        return bytes;
+        return (tables, bytes);
     }
 }
