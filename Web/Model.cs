@@ -6,7 +6,7 @@ namespace ComponentCatalog.Web;
 // Razor escapes every string, and the only markup passed in is the sanitised Markdown HTML (SectionView.Html).
 
 /// <summary>Who is looking, and what the shell needs to show it.</summary>
-public sealed record Viewer(string? Id, string Role, IReadOnlyList<string> Teams, bool DevSignIn, string? CsrfToken)
+public sealed record Viewer(string? Id, string Role, IReadOnlyList<string> Teams, bool SignInOffered, string? CsrfToken)
 {
     public bool SignedIn => Id is not null;
 }
