@@ -36,8 +36,8 @@ public sealed class WebSignInOptions : IValidatableObject
 
     public bool Enabled => !string.IsNullOrEmpty(Authority) || !string.IsNullOrEmpty(ClientId);
 
-    /// <summary>The metadata address of <see cref="Authority"/>.</summary>
-    public string MetadataAddress => Authority!.TrimEnd('/') + "/.well-known/openid-configuration";
+    /// <summary>The metadata address of <see cref="Authority"/> (a method: validation reads every property, also when it is unset).</summary>
+    public string MetadataAddress() => (Authority ?? string.Empty).TrimEnd('/') + "/.well-known/openid-configuration";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -51,8 +51,8 @@ internal sealed partial class OidcSignIn
         if (options.Enabled && tickets.Enabled)
         {
             _metadata = new ConfigurationManager<OpenIdConnectConfiguration>(
-                options.MetadataAddress, new OpenIdConnectConfigurationRetriever(),
-                new HttpDocumentRetriever(_http) { RequireHttps = options.MetadataAddress.StartsWith("https:", StringComparison.Ordinal) });
+                options.MetadataAddress(), new OpenIdConnectConfigurationRetriever(),
+                new HttpDocumentRetriever(_http) { RequireHttps = options.MetadataAddress().StartsWith("https:", StringComparison.Ordinal) });
         }
     }
 
