@@ -200,23 +200,12 @@ internal sealed partial class OidcSignIn
         }
     }
 
-    /// <summary>The id_token's checks: the metadata's issuer and JWKS (its key named by kid), our client id, lifetime, asymmetric algorithms.</summary>
-    private TokenValidationParameters Parameters() => new()
-    {
-        ValidAudience = _options.ClientId,
-        ValidateIssuer = true,
-        ValidateAudience = true,
-        ValidateLifetime = true,
-        RequireExpirationTime = true,
-        RequireSignedTokens = true,
-        RequireAudience = true,
-        ClockSkew = TimeSpan.FromSeconds(Math.Clamp(_auth.ClockSkewSeconds, 0, 30)),
-        ValidAlgorithms = JwtValidator.AsymmetricAlgorithms,
-        TryAllIssuerSigningKeys = false,
-        ConfigurationManager = _metadata,
-        IssuerSigningKeyResolverUsingConfiguration = (_, _, kid, _, configuration) =>
-            string.IsNullOrEmpty(kid) || configuration is null ? [] : configuration.SigningKeys.Where(k => string.Equals(k.KeyId, kid, StringComparison.Ordinal)),
-    };
+    /// <summary>
+    /// The id_token's checks: the API's strict set (<see cref="JwtValidator.Strict"/>) with our client id as audience,
+    /// the metadata's issuer (no <c>ValidIssuer</c>: the handler takes the discovery document's) and its JWKS key named by kid.
+    /// </summary>
+    private TokenValidationParameters Parameters() =>
+        JwtValidator.Strict(_options.ClientId!, _auth.ClockSkewSeconds, _metadata, (_, _, kid, _, configuration) => JwtValidator.KeysByKid(kid, configuration));
 
     private async Task<OpenIdConnectConfiguration> ConfigurationAsync(CancellationToken ct)
     {
