@@ -9,6 +9,9 @@ namespace ComponentCatalog.Web;
 public sealed record Viewer(string? Id, string Role, IReadOnlyList<string> Teams, bool SignInOffered, string? CsrfToken)
 {
     public bool SignedIn => Id is not null;
+
+    /// <summary>What the header shows: the sign-in's name when it has one, else the id.</summary>
+    public string? DisplayName { get; init; }
 }
 
 public sealed record FacetOption(string Value, int Count, bool Selected, string Url);

@@ -153,7 +153,8 @@ public sealed partial class OidcSignInTests
         using var page = await GetAsync($"components/{_ours}", $"{BrowserSession.SessionCookie}={session}");
         var html = await page.Content.ReadAsStringAsync();
         Assert.AreEqual(HttpStatusCode.OK, page.StatusCode, html);
-        StringAssert.Contains(html, $"writer-{_team} · Catalog.Writer");
+        StringAssert.Contains(html, "Wanda Writer · Catalog.Writer");
+        StringAssert.Contains(html, $"title=\"writer-{_team}");
 
         var redemptions = _provider.Redemptions;
         using var replay = await GetAsync(callback, $"{OidcSignIn.StateCookie}={state}");
@@ -299,7 +300,7 @@ public sealed partial class OidcSignInTests
             await page.GotoAsync($"/components/{_ours}");
 
             await Expect(page).ToHaveURLAsync(new Regex($"/components/{_ours}$"));
-            await Expect(page.Locator(".who .user")).ToHaveTextAsync($"writer-{_team} · Catalog.Writer");
+            await Expect(page.Locator(".who .user")).ToHaveTextAsync("Wanda Writer · Catalog.Writer");
             await Expect(page.Locator("a.button:has-text('Edit')")).ToHaveCountAsync(1);
             await page.GotoAsync($"/components/{_theirs}");
             await Expect(page.Locator("h1")).ToContainTextAsync("Orders");
@@ -311,7 +312,7 @@ public sealed partial class OidcSignInTests
             _provider.NextUser = new OidcUser("reader-" + _team, "Rita Reader", [CatalogClaims.Reader], []);
             await page.ClickAsync("main a:has-text('Sign in')");
 
-            await Expect(page.Locator(".who .user")).ToHaveTextAsync($"reader-{_team} · Catalog.Reader");
+            await Expect(page.Locator(".who .user")).ToHaveTextAsync("Rita Reader · Catalog.Reader");
             await Expect(page).ToHaveURLAsync(new Regex("/$"));
             await page.GotoAsync($"/components/{_ours}");
             await Expect(page.Locator("a.button:has-text('Edit')")).ToHaveCountAsync(0);

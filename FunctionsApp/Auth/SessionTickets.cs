@@ -111,7 +111,10 @@ public sealed class SessionTickets
         {
             return null;
         }
-        return new CatalogUser(ticket.Id, CatalogClaims.ParseRole(ticket.Role), (ticket.Teams ?? []).ToHashSet(StringComparer.Ordinal));
+        return new CatalogUser(ticket.Id, CatalogClaims.ParseRole(ticket.Role), (ticket.Teams ?? []).ToHashSet(StringComparer.Ordinal))
+        {
+            DisplayName = ticket.Name,
+        };
     }
 
     private static byte[] Key(string secret, string purpose) =>

@@ -12,7 +12,10 @@ internal sealed record PageCaller(AuthResult Authentication, string CsrfToken, b
     public CatalogUser? User => Authentication.User;
 
     public Viewer Viewer => new(
-        User?.Id, User is null ? "signed out" : AccessPolicy.RoleName(User.Role), User?.Teams.Order(StringComparer.Ordinal).ToList() ?? [], SignInOffered, CsrfToken);
+        User?.Id, User is null ? "signed out" : AccessPolicy.RoleName(User.Role), User?.Teams.Order(StringComparer.Ordinal).ToList() ?? [], SignInOffered, CsrfToken)
+    {
+        DisplayName = User?.DisplayName,
+    };
 }
 
 /// <summary>
