@@ -77,6 +77,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
 
     private string Url(string path) => Issuer + path;
 
+    /// <summary>Accepts requests until stopped; each is answered on its own, and a client that hung up harms no other.</summary>
     private async Task ServeAsync()
     {
         while (_listener.IsListening)
@@ -90,17 +91,38 @@ public sealed class TestOidcProvider : IAsyncDisposable
             {
                 return;
             }
+            _ = Task.Run(() => AnswerAsync(context));
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        try
+        {
+            await HandleAsync(context.Request, context.Response);
+        }
+        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+        {
+            // The client went away (e.g. the app's metadata fetch timed out): nothing to answer.
+        }
+        catch (Exception e)
+        {
             try
-            {
-                await HandleAsync(context.Request, context.Response);
-            }
-            catch (Exception e)
             {
                 await WriteAsync(context.Response, 500, new { error = "server_error", error_description = e.Message });
             }
-            finally
+            catch (Exception late) when (late is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
+            {
+            }
+        }
+        finally
+        {
+            try
             {
                 context.Response.Close();
+            }
+            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+            {
             }
         }
     }

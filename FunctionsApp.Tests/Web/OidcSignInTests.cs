@@ -294,7 +294,9 @@ public sealed partial class OidcSignInTests
         try
         {
             var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString() });
-            context.SetDefaultTimeout(15_000);
+            // Generous: a loaded CI machine runs the worker's first render, the metadata fetch and two redirects here.
+            context.SetDefaultTimeout(30_000);
+            context.SetDefaultNavigationTimeout(60_000);
             var page = await context.NewPageAsync();
 
             await page.GotoAsync($"/components/{_ours}");

@@ -52,7 +52,11 @@ internal sealed partial class OidcSignIn
         {
             _metadata = new ConfigurationManager<OpenIdConnectConfiguration>(
                 options.MetadataAddress(), new OpenIdConnectConfigurationRetriever(),
-                new HttpDocumentRetriever(_http) { RequireHttps = options.MetadataAddress().StartsWith("https:", StringComparison.Ordinal) });
+                new HttpDocumentRetriever(_http) { RequireHttps = options.MetadataAddress().StartsWith("https:", StringComparison.Ordinal) })
+            {
+                // Also how long a failed first fetch is remembered before the next try: keep a slow moment short.
+                RefreshInterval = TimeSpan.FromSeconds(30),
+            };
         }
     }
 
