@@ -30,7 +30,7 @@ public sealed class WebSignInOptions : IValidatableObject
     /// <summary>The registered redirect URI, <c>https://{host}/signin/callback</c>. Empty: derived from the request's URL.</summary>
     public string? RedirectUri { get; set; }
 
-    /// <summary>How long a sign-in lasts; never longer than this after the user authenticated at the provider.</summary>
+    /// <summary>How long a sign-in lasts (and at most this long past the id_token's expiry).</summary>
     [Range(1, 24)]
     public int SessionHours { get; set; } = 8;
 

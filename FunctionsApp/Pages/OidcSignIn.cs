@@ -142,11 +142,9 @@ internal sealed partial class OidcSignIn
         var now = _clock.GetUtcNow();
         var lifetime = TimeSpan.FromHours(_options.SessionHours);
         var token = (JsonWebToken)validated.SecurityToken;
-        var authenticatedAt = token.TryGetPayloadValue<long>("auth_time", out var authTime)
-            ? DateTimeOffset.FromUnixTimeSeconds(authTime)
-            : new DateTimeOffset(token.IssuedAt, TimeSpan.Zero);
-        // At most SessionHours from now, from the user's authentication at the provider, and past the id_token's expiry.
-        var expires = new[] { now + lifetime, authenticatedAt + lifetime, new DateTimeOffset(token.ValidTo, TimeSpan.Zero) + lifetime }.Min();
+        // At most SessionHours from now and past the id_token's expiry. Not bound to auth_time: Entra's single sign-on
+        // keeps that for days, and a session already expired at birth would send the browser round in circles.
+        var expires = new[] { now + lifetime, new DateTimeOffset(token.ValidTo, TimeSpan.Zero) + lifetime }.Min();
         var name = validated.ClaimsIdentity.FindFirst("name")?.Value ?? validated.ClaimsIdentity.FindFirst("preferred_username")?.Value;
         var ticket = new SessionTicket(user.Id, name, AccessPolicy.RoleName(user.Role), [.. user.Teams.Order(StringComparer.Ordinal).Take(MaxTeams)],
             now.ToUnixTimeSeconds(), expires.ToUnixTimeSeconds());
