@@ -39,7 +39,9 @@ if (args.Contains("--index-load"))
 if (args.Contains("--index-memory"))
 {
     var indexReport = new Report("index-memory", configuration);
-    IndexBench.RunMemory(indexReport, Progress, IndexBench.Size(args, "--index-memory", 10_000));
+    AzuriteProcess? snapshotStorage = args.Contains("--azurite") ? await AzuriteProcess.StartAsync(dataDirectory: null) : null;
+    await IndexBench.RunMemoryAsync(indexReport, Progress, IndexBench.Size(args, "--index-memory", 10_000), snapshotStorage?.ConnectionString);
+    if (snapshotStorage is not null) await snapshotStorage.DisposeAsync();
     indexReport.Print(total.Elapsed);
     return 0;
 }

@@ -8,7 +8,7 @@ namespace ComponentCatalog.Search;
 /// (BM25), and incoming edges for the graph. Pure and thread-safe (one writer or many readers);
 /// <see cref="ComponentSearch"/> keeps it fed from storage.
 /// </summary>
-public sealed class CatalogIndex
+public sealed partial class CatalogIndex
 {
     private const double K1 = 1.2;
     private const double B = 0.75;
@@ -18,7 +18,7 @@ public sealed class CatalogIndex
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly List<IndexEntry?> _entries = [];
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
-    private readonly SortedSet<string> _names = new(StringComparer.Ordinal);
+    private SortedSet<string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> _byOwner = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> _byTag = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> _byLibrary = new(StringComparer.Ordinal);
@@ -30,26 +30,41 @@ public sealed class CatalogIndex
     // (docs/adr/0071-index-memory-and-snapshot.md). Removed entries are skipped in the postings, then compacted.
     private readonly Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
     /// <summary>Every word ever indexed, sorted: prefix completion of the last query word, typo candidates.</summary>
-    private readonly SortedSet<string> _vocabulary = new(StringComparer.Ordinal);
+    private SortedSet<string> _vocabulary = new(StringComparer.Ordinal);
     private readonly List<Postings> _postings = [];
-    private readonly List<byte[]?> _entryWords = [];
+    private readonly List<ReadOnlyMemory<byte>> _entryWords = [];
     /// <summary>Shared copies of the filter values and edge targets, which repeat across entries.</summary>
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private double _totalLength;
     private long _staleSlots;
     private long _slots;
 
-    /// <summary>One word's postings: (entry id − previous id, weight × 2) varints; <see cref="Frequency"/> counts live entries.</summary>
+    /// <summary>
+    /// One word's postings: (entry id − previous id, weight × 2) varints in <c>Data[Offset..Offset+Length]</c>;
+    /// <see cref="Frequency"/> counts live entries. A restored word's bytes are a slice of its snapshot part, shared
+    /// with other words (<see cref="Owned"/> false): copied to its own buffer on the first append.
+    /// </summary>
     private struct Postings
     {
         public byte[] Data;
+        public int Offset;
         public int Length;
         public int Last;
         public int Frequency;
+        public bool Owned;
+
+        public readonly ReadOnlySpan<byte> Span => Data.AsSpan(Offset, Length);
 
         public void Append(int id, float weight)
         {
-            if (Data.Length - Length < 10) Array.Resize(ref Data, Math.Max(8, Data.Length * 2));
+            if (!Owned || Data.Length - Length < 10)
+            {
+                var grown = new byte[Math.Max(8, Math.Max(Length + 10, Data.Length * 2))];
+                Data.AsSpan(Offset, Length).CopyTo(grown);
+                Data = grown;
+                Offset = 0;
+                Owned = true;
+            }
             Length = Varint.Write(Data, Length, (uint)(id - Last));
             Length = Varint.Write(Data, Length, Units(weight));
             Last = id;
@@ -92,8 +107,7 @@ public sealed class CatalogIndex
     /// <summary>Decodes a word's postings: (entry id, weight).</summary>
     private void ForEachPosting(int wordId, Action<int, double> visit)
     {
-        var postings = _postings[wordId];
-        var data = postings.Data.AsSpan(0, postings.Length);
+        var data = _postings[wordId].Span;
         var at = 0;
         var id = -1;
         while (at < data.Length)
@@ -105,7 +119,7 @@ public sealed class CatalogIndex
     }
 
     /// <summary>An entry's sorted word ids, decoded.</summary>
-    private static List<int> WordsOf(byte[] encoded)
+    private static List<int> WordsOf(ReadOnlySpan<byte> encoded)
     {
         var words = new List<int>();
         var at = 0;
@@ -171,7 +185,7 @@ public sealed class CatalogIndex
                 {
                     _wordIds[term] = wordId = _postings.Count;
                     _vocabulary.Add(term);
-                    _postings.Add(new Postings { Data = [], Last = -1 });
+                    _postings.Add(new Postings { Data = [], Last = -1, Owned = true });
                 }
                 words[k++] = (wordId, weight);
             }
@@ -206,148 +220,15 @@ public sealed class CatalogIndex
         try
         {
             var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
-            for (var w = 0; w < postings.Length; w++) Array.Resize(ref postings[w].Data, postings[w].Length);
+            for (var w = 0; w < postings.Length; w++)
+            {
+                if (postings[w].Owned) Array.Resize(ref postings[w].Data, postings[w].Length);
+            }
             _postings.TrimExcess();
             _entries.TrimExcess();
             _entryWords.TrimExcess();
         }
         finally { _lock.ExitWriteLock(); }
-    }
-
-    /// <summary>The snapshot format this build writes and reads; any other is ignored (the index is loaded by a scan).</summary>
-    internal const int SnapshotFormat = 1;
-
-    /// <summary>
-    /// Writes the whole index as it is in memory (words with their postings, entry slots with their words), so
-    /// <see cref="Import"/> restores exactly this state without re-tokenising or re-parsing any entry.
-    /// </summary>
-    internal void Export(BinaryWriter writer)
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            writer.Write(SnapshotFormat);
-            var byId = new string[_postings.Count];
-            foreach (var (word, id) in _wordIds) byId[id] = word;
-            writer.Write(byId.Length);
-            for (var w = 0; w < byId.Length; w++)
-            {
-                var postings = _postings[w];
-                writer.Write(byId[w]);
-                writer.Write(postings.Frequency);
-                writer.Write(postings.Last);
-                writer.Write(postings.Length);
-                writer.Write(postings.Data, 0, postings.Length);
-            }
-            writer.Write(_entries.Count);
-            for (var id = 0; id < _entries.Count; id++)
-            {
-                if (_entries[id] is not { } entry)
-                {
-                    writer.Write(false);
-                    continue;
-                }
-                writer.Write(true);
-                var metadata = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(entry, CatalogJson.Options);
-                writer.Write(metadata.Length);
-                writer.Write(metadata);
-                var words = _entryWords[id]!;
-                writer.Write(words.Length);
-                writer.Write(words);
-            }
-            writer.Write(_totalLength);
-            writer.Write(_staleSlots);
-            writer.Write(_slots);
-        }
-        finally { _lock.ExitReadLock(); }
-    }
-
-    /// <summary>
-    /// Replaces this index with an exported one. Throws <see cref="InvalidDataException"/> when the data is not a
-    /// snapshot of this format (the caller then loads by a scan); this index is left empty or unchanged then.
-    /// </summary>
-    internal void Import(BinaryReader reader)
-    {
-        try
-        {
-            if (reader.ReadInt32() != SnapshotFormat) throw new InvalidDataException("Not an index snapshot of this format.");
-            var wordCount = reader.ReadInt32();
-            var words = new string[wordCount];
-            var postings = new List<Postings>(wordCount);
-            for (var w = 0; w < wordCount; w++)
-            {
-                words[w] = reader.ReadString();
-                var frequency = reader.ReadInt32();
-                var last = reader.ReadInt32();
-                var length = reader.ReadInt32();
-                postings.Add(new Postings { Frequency = frequency, Last = last, Length = length, Data = ReadExactly(reader, length) });
-            }
-            var slots = reader.ReadInt32();
-            var entries = new List<IndexEntry?>(slots);
-            var entryWords = new List<byte[]?>(slots);
-            for (var id = 0; id < slots; id++)
-            {
-                if (!reader.ReadBoolean())
-                {
-                    entries.Add(null);
-                    entryWords.Add(null);
-                    continue;
-                }
-                var metadata = ReadExactly(reader, reader.ReadInt32());
-                entries.Add(System.Text.Json.JsonSerializer.Deserialize<IndexEntry>(metadata, CatalogJson.Options)
-                    ?? throw new InvalidDataException("An empty entry."));
-                entryWords.Add(ReadExactly(reader, reader.ReadInt32()));
-            }
-            var totalLength = reader.ReadDouble();
-            var staleSlots = reader.ReadInt64();
-            var allSlots = reader.ReadInt64();
-
-            _lock.EnterWriteLock();
-            try
-            {
-                foreach (var map in new[] { _byOwner, _byTag, _byLibrary, _byLifecycle, _incoming }) map.Clear();
-                _ids.Clear();
-                _names.Clear();
-                _entries.Clear();
-                _entryWords.Clear();
-                _wordIds.Clear();
-                _vocabulary.Clear();
-                _postings.Clear();
-                _strings.Clear();
-                _postings.AddRange(postings);
-                for (var w = 0; w < words.Length; w++) _wordIds[words[w]] = w;
-                _vocabulary.UnionWith(words);
-                _entryWords.AddRange(entryWords);
-                for (var id = 0; id < entries.Count; id++)
-                {
-                    if (entries[id] is not { } entry)
-                    {
-                        _entries.Add(null);
-                        continue;
-                    }
-                    entry = Shared(entry);
-                    _entries.Add(entry);
-                    _ids[entry.Name] = id;
-                    _names.Add(entry.Name);
-                    AddFilters(entry, id);
-                }
-                _totalLength = totalLength;
-                _staleSlots = staleSlots;
-                _slots = allSlots;
-            }
-            finally { _lock.ExitWriteLock(); }
-        }
-        catch (Exception e) when (e is EndOfStreamException or System.Text.Json.JsonException or ArgumentException or IOException or FormatException)
-        {
-            throw new InvalidDataException("A damaged index snapshot.", e);
-        }
-    }
-
-    private static byte[] ReadExactly(BinaryReader reader, int length)
-    {
-        if (length < 0) throw new InvalidDataException("A negative length.");
-        var data = reader.ReadBytes(length);
-        return data.Length == length ? data : throw new EndOfStreamException();
     }
 
     public void Remove(string name)
@@ -623,13 +504,13 @@ public sealed class CatalogIndex
         foreach (var library in entry.Libraries) RemoveFrom(_byLibrary, library, id);
         RemoveFrom(_byLifecycle, entry.Lifecycle?.ToString(), id);
         foreach (var edge in entry.Edges) RemoveFrom(_incoming, edge.To, id);
-        var words = WordsOf(_entryWords[id]!);
+        var words = WordsOf(_entryWords[id].Span);
         var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
         foreach (var wordId in words)
         {
             postings[wordId].Frequency--;
         }
-        _entryWords[id] = null;
+        _entryWords[id] = default;
         _totalLength -= entry.Length;
         _staleSlots += words.Count;
         if (_staleSlots > 1_000_000 && _staleSlots > _slots / 2)
@@ -644,7 +525,7 @@ public sealed class CatalogIndex
         var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
         for (var w = 0; w < postings.Length; w++)
         {
-            var kept = new Postings { Data = new byte[postings[w].Length], Last = -1, Frequency = postings[w].Frequency };
+            var kept = new Postings { Data = new byte[postings[w].Length], Last = -1, Frequency = postings[w].Frequency, Owned = true };
             ForEachPosting(w, (id, tf) =>
             {
                 if (_entries[id] is not null) kept.Append(id, (float)tf);

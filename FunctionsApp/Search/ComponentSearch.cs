@@ -283,26 +283,22 @@ public sealed partial class ComponentSearch(
     public async Task<int> WriteSnapshotAsync(CancellationToken ct = default)
     {
         await CurrentEntriesAsync(ct);
-        byte[] data;
+        List<byte[]> parts;
         DateTimeOffset covers;
         await _gate.WaitAsync(ct);
         try
         {
             covers = _watermark;
-            using var buffer = new MemoryStream();
-            using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-            using (var writer = new BinaryWriter(gzip, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                index.Export(writer);
-            }
-            data = buffer.ToArray();
+            parts = index.Export();
         }
         finally
         {
             _gate.Release();
         }
-        await store.WriteSnapshotAsync(data, covers, CatalogIndex.SnapshotFormat, ct);
-        return data.Length;
+        var compressed = new byte[parts.Count][];
+        Parallel.For(0, parts.Count, p => compressed[p] = SnapshotCompression.Compress(parts[p]));
+        await store.WriteSnapshotAsync(compressed, covers, CatalogIndex.SnapshotFormat, ct);
+        return compressed.Sum(c => c.Length);
     }
 
     /// <summary>
@@ -314,12 +310,15 @@ public sealed partial class ComponentSearch(
         var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var snapshot = await store.ReadSnapshotAsync(CatalogIndex.SnapshotFormat, ct);
-            if (snapshot is null || now - snapshot.Covers > MaxSnapshotAge || snapshot.Covers > now + ClockSkew) return false;
-            using (var reader = new BinaryReader(new System.IO.Compression.GZipStream(new MemoryStream(snapshot.Data), System.IO.Compression.CompressionMode.Decompress), System.Text.Encoding.UTF8))
-            {
-                index.Import(reader);
-            }
+            // Each part is decompressed as soon as its rows arrive, while the rest downloads.
+            var decoding = new System.Collections.Concurrent.ConcurrentDictionary<int, Task<byte[]?>>();
+            var snapshot = await store.ReadSnapshotAsync(CatalogIndex.SnapshotFormat,
+                covers => now - covers <= MaxSnapshotAge && covers <= now + ClockSkew,
+                (part, bytes) => decoding[part] = Task.Run(() => Decompress(bytes), CancellationToken.None), ct);
+            if (snapshot is null) return false;
+            var parts = new byte[snapshot.Parts][];
+            for (var p = 0; p < parts.Length; p++) parts[p] = await decoding[p] ?? throw new InvalidDataException("A damaged snapshot part.");
+            index.Import(parts);
             documents.Clear();
             _watermark = snapshot.Covers;
         }
@@ -333,6 +332,18 @@ public sealed partial class ComponentSearch(
         LoadedFromSnapshot = true;
         LogSnapshotLoaded(logger, index.Count, watch.ElapsedMilliseconds);
         return true;
+    }
+
+    private static byte[]? Decompress(ReadOnlyMemory<byte> part)
+    {
+        try
+        {
+            return SnapshotCompression.Decompress(part);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     private async Task LoadAsync(CancellationToken ct)
