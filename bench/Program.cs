@@ -14,7 +14,7 @@ using DevHost;
 using DevHost.Tokens;
 
 // dotnet run -c Release --project bench -- [--quick | --full | --reads [--size N] [--ingest N] | --events [count] | --web
-//   | --index-load N | --index-memory N]
+//   | --index-load N | --index-memory N [--azurite] [--codecs]]
 var quick = !args.Contains("--full");
 var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
     .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
@@ -40,7 +40,7 @@ if (args.Contains("--index-memory"))
 {
     var indexReport = new Report("index-memory", configuration);
     AzuriteProcess? snapshotStorage = args.Contains("--azurite") ? await AzuriteProcess.StartAsync(dataDirectory: null) : null;
-    await IndexBench.RunMemoryAsync(indexReport, Progress, IndexBench.Size(args, "--index-memory", 10_000), snapshotStorage?.ConnectionString);
+    await IndexBench.RunMemoryAsync(indexReport, Progress, IndexBench.Size(args, "--index-memory", 10_000), snapshotStorage?.ConnectionString, args.Contains("--codecs"));
     if (snapshotStorage is not null) await snapshotStorage.DisposeAsync();
     indexReport.Print(total.Elapsed);
     return 0;

@@ -3,29 +3,144 @@ using System.Text;
 namespace ComponentCatalog.Search;
 
 /// <summary>
-/// The stored snapshot of the index (docs/adr/0071-index-memory-and-snapshot.md): the in-memory structures as
-/// binary parts that restore as arrays — no JSON, no re-tokenising, postings and entry words kept as slices of
-/// the part they arrived in. Part 0 holds the counts, the part ranges and the vocabulary; then postings parts
-/// (a range of word ids each) and entry parts (a range of entry slots each), about <see cref="PartBytes"/> each,
-/// which are compressed, stored, fetched and decoded independently (in parallel).
+/// The stored snapshot of the index (docs/adr/0071-index-memory-and-snapshot.md): the in-memory structures as binary
+/// parts that restore as arrays — no JSON, no re-tokenising. Part 0 holds the counts, the part ranges and the
+/// vocabulary (each word's frequency and postings length); then the entries (summary fields and filters, a range of
+/// slots each) — together the <em>eager</em> parts an instance needs before it answers; then the postings (a range of
+/// word ids each) and each entry's word ids (for removal), which are fetched when a query or a write first needs
+/// them and otherwise in the background after the first answer. Each part is about <see cref="PartBytes"/> raw.
 /// </summary>
 public sealed partial class CatalogIndex
 {
     /// <summary>The snapshot format this build writes and reads; any other is ignored (the index is loaded by a scan).</summary>
     internal const int SnapshotFormat = 2;
 
-    /// <summary>Raw size a snapshot part aims at: small enough to decode in parallel and while the rest downloads.</summary>
-    internal const int PartBytes = 1 << 20;
+    /// <summary>Raw size a snapshot part aims at: small enough to fetch on demand and to decode in parallel (tests set less).</summary>
+    internal int PartBytes { get; init; } = 1 << 20;
 
-    /// <summary>Writes the whole index as it is in memory as raw (uncompressed) snapshot parts; <see cref="Import"/> restores it.</summary>
-    internal List<byte[]> Export()
+    /// <summary>Parts restored lazily (postings, entry words) by part number; null until fetched.</summary>
+    private byte[]?[] _parts = [];
+
+    /// <summary>Fetches (blocking) a lazy part of the restored snapshot, decompressed; null when nothing was restored.</summary>
+    private Func<int, byte[]>? _fetch;
+
+    /// <summary>Slots below this came from the snapshot: their word ids live in entry-word parts.</summary>
+    private int _restoredSlots;
+
+    /// <summary>Postings parts: expected raw length by part number (validated on arrival).</summary>
+    private Dictionary<int, long> _postingsPartBytes = [];
+
+    /// <summary>Entry-word parts: (first slot, slot count, part number), by first slot.</summary>
+    private List<(int First, int Count, int Part)> _entryWordParts = [];
+
+    /// <summary>A restored word's postings bytes (fetching its part when not yet present); empty for words added since.</summary>
+    private ReadOnlySpan<byte> RestoredPostings(int wordId)
+    {
+        var postings = _postings[wordId];
+        return postings.Part < 0 || postings.Length == 0 ? default : Part(postings.Part).AsSpan(postings.Offset, postings.Length);
+    }
+
+    /// <summary>An entry's sorted word ids (delta varints): kept for entries added since, in an entry-word part for restored ones.</summary>
+    private ReadOnlySpan<byte> EntryWords(int id)
+    {
+        if (id >= _restoredSlots) return _entryWords[id].Span;
+        var lo = 0;
+        var hi = _entryWordParts.Count - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (_entryWordParts[mid].First <= id) lo = mid;
+            else hi = mid - 1;
+        }
+        var (first, _, part) = _entryWordParts[lo];
+        var data = Part(part);
+        var k = id - first;
+        var start = BitConverter.ToInt32(data, k * 4);
+        return data.AsSpan(start, BitConverter.ToInt32(data, k * 4 + 4) - start);
+    }
+
+    private byte[] Part(int part)
+    {
+        if (Volatile.Read(ref _parts[part]) is { } present) return present;
+        var fetched = _fetch?.Invoke(part) ?? throw new InvalidOperationException("A snapshot part without a source.");
+        CheckPart(part, fetched);
+        return Interlocked.CompareExchange(ref _parts[part], fetched, null) ?? fetched;
+    }
+
+    /// <summary>Lazy parts not yet present (the background loader fetches these after the first answer).</summary>
+    internal IReadOnlyList<int> MissingParts()
+    {
+        var missing = new List<int>();
+        for (var p = 0; p < _parts.Length; p++)
+        {
+            if (IsLazy(p) && Volatile.Read(ref _parts[p]) is null) missing.Add(p);
+        }
+        return missing;
+    }
+
+    private bool IsLazy(int part) => _postingsPartBytes.ContainsKey(part) || _entryWordParts.Exists(r => r.Part == part);
+
+    /// <summary>The lazy parts <paramref name="query"/> would read that are not present yet: fetch them before searching.</summary>
+    internal IReadOnlyList<int> MissingParts(SearchQuery query)
     {
         _lock.EnterReadLock();
         try
         {
-            var postingRanges = Ranges(_postings.Count, w => _postings[w].Length);
-            var entryRanges = Ranges(_entries.Count, id => _entries[id] is null ? 1 : 64 + _entryWords[id].Length);
-            var parts = new List<byte[]>(1 + postingRanges.Count + entryRanges.Count);
+            var words = TextTokenizer.Tokens(query.Q).Distinct(StringComparer.Ordinal).ToArray();
+            var missing = new HashSet<int>();
+            for (var w = 0; w < words.Length; w++)
+            {
+                foreach (var (wordId, _) in Variants(words[w], prefix: w == words.Length - 1))
+                {
+                    var part = _postings[wordId].Part;
+                    if (part >= 0 && _postings[wordId].Length > 0 && Volatile.Read(ref _parts[part]) is null) missing.Add(part);
+                }
+            }
+            return [.. missing];
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>A lazy part fetched by the caller (the background loader or before a search): checked, then kept.</summary>
+    internal void AddPart(int part, byte[] raw)
+    {
+        if (part < 0 || part >= _parts.Length || !IsLazy(part)) throw new InvalidDataException("Not a lazy part of this snapshot.");
+        CheckPart(part, raw);
+        Interlocked.CompareExchange(ref _parts[part], raw, null);
+    }
+
+    private void CheckPart(int part, byte[] raw)
+    {
+        if (_postingsPartBytes.TryGetValue(part, out var expected))
+        {
+            if (raw.Length != expected) throw new InvalidDataException("A postings part of the wrong length.");
+            return;
+        }
+        var (_, count, _) = _entryWordParts.Find(r => r.Part == part);
+        var table = (count + 1) * 4;
+        if (raw.Length < table || BitConverter.ToInt32(raw, 0) != table || BitConverter.ToInt32(raw, count * 4) != raw.Length)
+        {
+            throw new InvalidDataException("An entry-words part of the wrong shape.");
+        }
+        for (var k = 0; k < count; k++)
+        {
+            if (BitConverter.ToInt32(raw, k * 4 + 4) < BitConverter.ToInt32(raw, k * 4)) throw new InvalidDataException("An entry-words part of the wrong shape.");
+        }
+    }
+
+    /// <summary>
+    /// Writes the whole index as it is in memory as raw (uncompressed) snapshot parts, eager ones first;
+    /// <see cref="Import"/> restores it. Fetches any lazy part of a restore not yet present.
+    /// </summary>
+    internal (List<byte[]> Parts, int Eager) Export()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var entryRanges = Ranges(_entries.Count, id => _entries[id] is null ? 1 : 100);
+            var postingRanges = Ranges(_postings.Count, w => _postings[w].Length + _postings[w].TailLength);
+            var wordRanges = Ranges(_entries.Count, id => 4 + (_entries[id] is null ? 0 : EntryWords(id).Length));
+            var parts = new List<byte[]>(1 + entryRanges.Count + postingRanges.Count + wordRanges.Count);
 
             var byId = new string[_postings.Count];
             foreach (var (word, id) in _wordIds) byId[id] = word;
@@ -38,7 +153,7 @@ public sealed partial class CatalogIndex
                 writer.Write(_totalLength);
                 writer.Write(_staleSlots);
                 writer.Write(_slots);
-                foreach (var ranges in new[] { postingRanges, entryRanges })
+                foreach (var ranges in new[] { entryRanges, postingRanges, wordRanges })
                 {
                     writer.Write(ranges.Count);
                     foreach (var (first, count) in ranges)
@@ -53,22 +168,10 @@ public sealed partial class CatalogIndex
                     writer.Write(byId[w]);
                     writer.Write7BitEncodedInt(postings.Frequency);
                     writer.Write7BitEncodedInt(postings.Last + 1);
-                    writer.Write7BitEncodedInt(postings.Length);
+                    writer.Write7BitEncodedInt(postings.Length + postings.TailLength);
                 }
                 writer.Flush();
                 parts.Add(head.ToArray());
-            }
-
-            foreach (var (first, count) in postingRanges)
-            {
-                var part = new byte[Enumerable.Range(first, count).Sum(w => (long)_postings[w].Length)];
-                var at = 0;
-                for (var w = first; w < first + count; w++)
-                {
-                    _postings[w].Span.CopyTo(part.AsSpan(at));
-                    at += _postings[w].Length;
-                }
-                parts.Add(part);
             }
 
             foreach (var (first, count) in entryRanges)
@@ -77,27 +180,51 @@ public sealed partial class CatalogIndex
                 using var writer = new BinaryWriter(buffer, Encoding.UTF8);
                 for (var id = first; id < first + count; id++)
                 {
-                    if (_entries[id] is not { } entry)
-                    {
-                        writer.Write(false);
-                        continue;
-                    }
-                    writer.Write(true);
-                    WriteEntry(writer, entry);
-                    var words = _entryWords[id].Span;
-                    writer.Write7BitEncodedInt(words.Length);
-                    writer.Write(words);
+                    writer.Write(_entries[id] is not null);
+                    if (_entries[id] is { } entry) WriteEntry(writer, entry);
                 }
                 writer.Flush();
                 parts.Add(buffer.ToArray());
             }
-            return parts;
+
+            foreach (var (first, count) in postingRanges)
+            {
+                var part = new byte[Enumerable.Range(first, count).Sum(w => (long)_postings[w].Length + _postings[w].TailLength)];
+                var at = 0;
+                for (var w = first; w < first + count; w++)
+                {
+                    RestoredPostings(w).CopyTo(part.AsSpan(at));
+                    at += _postings[w].Length;
+                    // The tail continues the restored bytes' id deltas: copied as is.
+                    _postings[w].Tail.AsSpan(0, _postings[w].TailLength).CopyTo(part.AsSpan(at));
+                    at += _postings[w].TailLength;
+                }
+                parts.Add(part);
+            }
+
+            foreach (var (first, count) in wordRanges)
+            {
+                var table = (count + 1) * 4;
+                var part = new byte[table + Enumerable.Range(first, count).Sum(id => _entries[id] is null ? 0L : EntryWords(id).Length)];
+                var at = table;
+                for (var id = first; id < first + count; id++)
+                {
+                    BitConverter.TryWriteBytes(part.AsSpan((id - first) * 4), at);
+                    if (_entries[id] is null) continue;
+                    var words = EntryWords(id);
+                    words.CopyTo(part.AsSpan(at));
+                    at += words.Length;
+                }
+                BitConverter.TryWriteBytes(part.AsSpan(count * 4), at);
+                parts.Add(part);
+            }
+            return (parts, 1 + entryRanges.Count);
         }
         finally { _lock.ExitReadLock(); }
     }
 
     /// <summary>Consecutive ranges of [0, count) of about <see cref="PartBytes"/> each by <paramref name="size"/>.</summary>
-    private static List<(int First, int Count)> Ranges(int count, Func<int, int> size)
+    private List<(int First, int Count)> Ranges(int count, Func<int, int> size)
     {
         var ranges = new List<(int, int)>();
         var first = 0;
@@ -117,23 +244,25 @@ public sealed partial class CatalogIndex
     }
 
     /// <summary>
-    /// Replaces this index with an exported one, from its raw parts in order. Throws <see cref="InvalidDataException"/>
-    /// when the parts are not a snapshot of this format (the caller then loads by a scan); this index is unchanged then.
+    /// Replaces this index with an exported one, from its eager parts (raw, in order); the other parts are present
+    /// later through <see cref="AddPart"/> or fetched by <paramref name="fetch"/> (blocking) when first needed. Throws
+    /// <see cref="InvalidDataException"/> when the parts are not a snapshot of this format (the caller then loads by a
+    /// scan); this index is unchanged then.
     /// </summary>
-    internal void Import(IReadOnlyList<byte[]> parts)
+    internal void Import(IReadOnlyList<byte[]> eager, int totalParts, Func<int, byte[]> fetch)
     {
-        if (parts.Count == 0) throw new InvalidDataException("An empty index snapshot.");
+        if (eager.Count == 0) throw new InvalidDataException("An empty index snapshot.");
         string[] words;
         Postings[] postings;
         IndexEntry?[] entries;
-        ReadOnlyMemory<byte>[] entryWords;
-        int[] postingLengths;
-        List<(int First, int Count)>[] ranges = [[], []];
+        List<(int First, int Count)>[] ranges = [[], [], []];
         double totalLength;
         long staleSlots, allSlots;
+        var postingsPartBytes = new Dictionary<int, long>();
+        var entryWordParts = new List<(int First, int Count, int Part)>();
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(parts[0]), Encoding.UTF8);
+            using var reader = new BinaryReader(new MemoryStream(eager[0]), Encoding.UTF8);
             if (reader.ReadInt32() != SnapshotFormat) throw new InvalidDataException("Not an index snapshot of this format.");
             var wordCount = Checked(reader.ReadInt32());
             var slots = Checked(reader.ReadInt32());
@@ -145,64 +274,52 @@ public sealed partial class CatalogIndex
                 var n = Checked(reader.ReadInt32());
                 for (var r = 0; r < n; r++) list.Add((Checked(reader.ReadInt32()), Checked(reader.ReadInt32())));
             }
-            if (parts.Count != 1 + ranges[0].Count + ranges[1].Count
-                || ranges[0].Sum(r => (long)r.Count) != wordCount || ranges[1].Sum(r => (long)r.Count) != slots)
+            if (eager.Count != 1 + ranges[0].Count || totalParts != 1 + ranges[0].Count + ranges[1].Count + ranges[2].Count
+                || ranges[0].Sum(r => (long)r.Count) != slots || ranges[1].Sum(r => (long)r.Count) != wordCount || ranges[2].Sum(r => (long)r.Count) != slots)
             {
                 throw new InvalidDataException("Snapshot parts that do not match its header.");
             }
             words = new string[wordCount];
             postings = new Postings[wordCount];
-            postingLengths = new int[wordCount];
-            for (var w = 0; w < wordCount; w++)
+            var part = 1 + ranges[0].Count;
+            foreach (var (first, count) in ranges[1])
             {
-                words[w] = reader.ReadString();
-                postings[w].Frequency = reader.Read7BitEncodedInt();
-                postings[w].Last = reader.Read7BitEncodedInt() - 1;
-                postingLengths[w] = Checked(reader.Read7BitEncodedInt());
+                long at = 0;
+                for (var w = first; w < first + count; w++)
+                {
+                    words[w] = reader.ReadString();
+                    postings[w] = Postings.Empty;
+                    postings[w].Frequency = reader.Read7BitEncodedInt();
+                    postings[w].Last = reader.Read7BitEncodedInt() - 1;
+                    postings[w].Part = part;
+                    postings[w].Offset = (int)at;
+                    postings[w].Length = Checked(reader.Read7BitEncodedInt());
+                    at += postings[w].Length;
+                }
+                if (at > int.MaxValue) throw new InvalidDataException("A postings part too large.");
+                postingsPartBytes[part++] = at;
             }
+            foreach (var (first, count) in ranges[2]) entryWordParts.Add((first, count, part++));
             entries = new IndexEntry?[slots];
-            entryWords = new ReadOnlyMemory<byte>[slots];
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException)
         {
             throw new InvalidDataException("A damaged index snapshot.", e);
         }
 
-        // Every other part on its own, in parallel: postings are sliced in place, entries decoded.
+        // The entries parts on their own, in parallel.
         var failure = default(Exception);
-        Parallel.For(1, parts.Count, p =>
+        Parallel.For(1, eager.Count, p =>
         {
             try
             {
-                if (p <= ranges[0].Count)
+                var (first, count) = ranges[0][p - 1];
+                using var reader = new BinaryReader(new MemoryStream(eager[p], writable: false), Encoding.UTF8);
+                for (var id = first; id < first + count; id++)
                 {
-                    var (first, count) = ranges[0][p - 1];
-                    var at = 0;
-                    for (var w = first; w < first + count; w++)
-                    {
-                        postings[w].Data = parts[p];
-                        postings[w].Offset = at;
-                        postings[w].Length = postingLengths[w];
-                        at += postingLengths[w];
-                    }
-                    if (at != parts[p].Length) throw new InvalidDataException("A postings part of the wrong length.");
+                    if (reader.ReadBoolean()) entries[id] = ReadEntry(reader);
                 }
-                else
-                {
-                    var (first, count) = ranges[1][p - 1 - ranges[0].Count];
-                    using var reader = new BinaryReader(new MemoryStream(parts[p], writable: false), Encoding.UTF8);
-                    for (var id = first; id < first + count; id++)
-                    {
-                        if (!reader.ReadBoolean()) continue;
-                        entries[id] = ReadEntry(reader);
-                        var length = Checked(reader.Read7BitEncodedInt());
-                        var at = (int)reader.BaseStream.Position;
-                        if (at + length > parts[p].Length) throw new EndOfStreamException();
-                        entryWords[id] = parts[p].AsMemory(at, length);
-                        reader.BaseStream.Position = at + length;
-                    }
-                    if (reader.BaseStream.Position != parts[p].Length) throw new InvalidDataException("An entries part of the wrong length.");
-                }
+                if (reader.BaseStream.Position != eager[p].Length) throw new InvalidDataException("An entries part of the wrong length.");
             }
             catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException or InvalidDataException)
             {
@@ -234,7 +351,12 @@ public sealed partial class CatalogIndex
             _names = names;
             _postings.Clear();
             _postings.AddRange(postings);
-            _entryWords.AddRange(entryWords);
+            _parts = new byte[]?[totalParts];
+            _fetch = fetch;
+            _restoredSlots = entries.Length;
+            _postingsPartBytes = postingsPartBytes;
+            _entryWordParts = entryWordParts;
+            _entryWords.AddRange(new ReadOnlyMemory<byte>[entries.Length]);
             _entries.Capacity = Math.Max(_entries.Capacity, entries.Length);
             _ids.EnsureCapacity(names.Count);
             for (var id = 0; id < entries.Length; id++)
@@ -252,6 +374,33 @@ public sealed partial class CatalogIndex
             _totalLength = totalLength;
             _staleSlots = staleSlots;
             _slots = allSlots;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>Empties the index (a restore that turned out damaged, before it is rebuilt by a scan).</summary>
+    internal void Clear()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var map in new[] { _byOwner, _byTag, _byLibrary, _byLifecycle, _incoming }) map.Clear();
+            _ids.Clear();
+            _entries.Clear();
+            _entryWords.Clear();
+            _strings.Clear();
+            _wordIds.Clear();
+            _vocabulary = new SortedSet<string>(StringComparer.Ordinal);
+            _names = new SortedSet<string>(StringComparer.Ordinal);
+            _postings.Clear();
+            _parts = [];
+            _fetch = null;
+            _restoredSlots = 0;
+            _postingsPartBytes = [];
+            _entryWordParts = [];
+            _totalLength = 0;
+            _staleSlots = 0;
+            _slots = 0;
         }
         finally { _lock.ExitWriteLock(); }
     }

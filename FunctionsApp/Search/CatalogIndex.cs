@@ -40,33 +40,28 @@ public sealed partial class CatalogIndex
     private long _slots;
 
     /// <summary>
-    /// One word's postings: (entry id − previous id, weight × 2) varints in <c>Data[Offset..Offset+Length]</c>;
-    /// <see cref="Frequency"/> counts live entries. A restored word's bytes are a slice of its snapshot part, shared
-    /// with other words (<see cref="Owned"/> false): copied to its own buffer on the first append.
+    /// One word's postings: (entry id − previous id, weight × 2) varints, first those restored from a snapshot (the
+    /// slice [<see cref="Offset"/>, +<see cref="Length"/>) of snapshot part <see cref="Part"/>, fetched when first
+    /// needed; none when <see cref="Part"/> is −1), then <see cref="Tail"/>, appended since. <see cref="Frequency"/>
+    /// counts live entries.
     /// </summary>
     private struct Postings
     {
-        public byte[] Data;
+        public int Part;
         public int Offset;
         public int Length;
+        public byte[] Tail;
+        public int TailLength;
         public int Last;
         public int Frequency;
-        public bool Owned;
 
-        public readonly ReadOnlySpan<byte> Span => Data.AsSpan(Offset, Length);
+        public static Postings Empty => new() { Part = -1, Tail = [], Last = -1 };
 
         public void Append(int id, float weight)
         {
-            if (!Owned || Data.Length - Length < 10)
-            {
-                var grown = new byte[Math.Max(8, Math.Max(Length + 10, Data.Length * 2))];
-                Data.AsSpan(Offset, Length).CopyTo(grown);
-                Data = grown;
-                Offset = 0;
-                Owned = true;
-            }
-            Length = Varint.Write(Data, Length, (uint)(id - Last));
-            Length = Varint.Write(Data, Length, Units(weight));
+            if (Tail.Length - TailLength < 10) Array.Resize(ref Tail, Math.Max(8, Tail.Length * 2));
+            TailLength = Varint.Write(Tail, TailLength, (uint)(id - Last));
+            TailLength = Varint.Write(Tail, TailLength, Units(weight));
             Last = id;
         }
     }
@@ -107,14 +102,17 @@ public sealed partial class CatalogIndex
     /// <summary>Decodes a word's postings: (entry id, weight).</summary>
     private void ForEachPosting(int wordId, Action<int, double> visit)
     {
-        var data = _postings[wordId].Span;
-        var at = 0;
         var id = -1;
-        while (at < data.Length)
+        for (var segment = 0; segment < 2; segment++)
         {
-            id += (int)Varint.Read(data, ref at);
-            var units = Varint.Read(data, ref at);
-            visit(id, units / 2.0);
+            var data = segment == 0 ? RestoredPostings(wordId) : _postings[wordId].Tail.AsSpan(0, _postings[wordId].TailLength);
+            var at = 0;
+            while (at < data.Length)
+            {
+                id += (int)Varint.Read(data, ref at);
+                var units = Varint.Read(data, ref at);
+                visit(id, units / 2.0);
+            }
         }
     }
 
@@ -185,7 +183,7 @@ public sealed partial class CatalogIndex
                 {
                     _wordIds[term] = wordId = _postings.Count;
                     _vocabulary.Add(term);
-                    _postings.Add(new Postings { Data = [], Last = -1, Owned = true });
+                    _postings.Add(Postings.Empty);
                 }
                 words[k++] = (wordId, weight);
             }
@@ -220,10 +218,7 @@ public sealed partial class CatalogIndex
         try
         {
             var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
-            for (var w = 0; w < postings.Length; w++)
-            {
-                if (postings[w].Owned) Array.Resize(ref postings[w].Data, postings[w].Length);
-            }
+            for (var w = 0; w < postings.Length; w++) Array.Resize(ref postings[w].Tail, postings[w].TailLength);
             _postings.TrimExcess();
             _entries.TrimExcess();
             _entryWords.TrimExcess();
@@ -385,50 +380,92 @@ public sealed partial class CatalogIndex
 
         // Word at a time, rarest first: the first word's postings (filtered) are the candidates, each later word keeps
         // those it also matches. Per word, a document's best variant counts: matched as typed first, then BM25.
-        Dictionary<int, (double Score, int Exact)>? candidates = null;
-        foreach (var options in variants)
+        // State per entry slot in pooled arrays (no dictionary, no allocation per posting); the page is a top-k
+        // selection of limit + 1, not a sort of every hit.
+        var slots = _entries.Count;
+        var pool = System.Buffers.ArrayPool<double>.Shared;
+        var stages = System.Buffers.ArrayPool<int>.Shared;
+        var score = pool.Rent(slots);
+        var best = pool.Rent(slots);
+        var stage = stages.Rent(slots);
+        var touched = new List<int>();
+        try
         {
-            var best = new Dictionary<int, (double Bm25, bool Exact)>();
-            foreach (var (wordId, isExact, idf) in options)
+            Array.Clear(stage, 0, slots);
+            // stage[id]: 2 × (words matched so far) + 1 when the current word matched it, +0 otherwise; exact counts
+            // kept in the upper bits: stage = (exact << 16) | (matched << 1) | current.
+            for (var w = 0; w < variants.Count; w++)
             {
-                ForEachPosting(wordId, (id, tf) =>
+                var next = new List<int>(w == 0 ? 256 : touched.Count);
+                foreach (var (wordId, isExact, idf) in variants[w])
+                for (int segment = 0, id = -1; segment < 2; segment++)
                 {
-                    if (candidates is not null && !candidates.ContainsKey(id)) return;
-                    if (_entries[id] is not { } entry) return;
-                    var bm25 = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * entry.Length / averageLength));
-                    if (best.TryGetValue(id, out var current))
+                    var data = segment == 0 ? RestoredPostings(wordId) : _postings[wordId].Tail.AsSpan(0, _postings[wordId].TailLength);
+                    var at = 0;
+                    while (at < data.Length)
                     {
-                        if (isExact && !current.Exact || isExact == current.Exact && bm25 > current.Bm25) best[id] = (bm25, isExact);
+                        id += (int)Varint.Read(data, ref at);
+                        var tf = Varint.Read(data, ref at) / 2.0;
+                        var state = stage[id];
+                        if ((state >> 1 & 0x7FFF) != w) continue;
+                        if (_entries[id] is not { } entry) continue;
+                        var bm25 = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * entry.Length / averageLength));
+                        if ((state & 1) == 0)
+                        {
+                            if (w == 0 && !matches(id)) continue;
+                            stage[id] = state | 1;
+                            best[id] = isExact ? bm25 + TierWeight : bm25;
+                            next.Add(id);
+                        }
+                        else
+                        {
+                            var candidate = isExact ? bm25 + TierWeight : bm25;
+                            if (candidate > best[id]) best[id] = candidate;
+                        }
                     }
-                    else if (candidates is not null || matches(id))
-                    {
-                        best[id] = (bm25, isExact);
-                    }
-                });
+                }
+                foreach (var id in next)
+                {
+                    var exact = best[id] >= TierWeight;
+                    var previous = w == 0 ? 0 : score[id];
+                    score[id] = previous + (exact ? best[id] - TierWeight : best[id]);
+                    stage[id] = ((stage[id] >> 16) + (exact ? 1 : 0)) << 16 | (w + 1) << 1;
+                }
+                touched = next;
+                if (touched.Count == 0) return new SearchPage([], null);
             }
-            var kept = new Dictionary<int, (double Score, int Exact)>(best.Count);
-            foreach (var (id, (bm25, isExact)) in best)
+
+            // Top limit + 1 by (rank desc, name asc): a heap whose root is the worst kept.
+            var worstFirst = Comparer<(double Rank, string Name)>.Create((a, b) =>
+                a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank) : string.CompareOrdinal(b.Name, a.Name));
+            var top = new PriorityQueue<(double Rank, IndexEntry Entry), (double Rank, string Name)>(worstFirst);
+            foreach (var id in touched)
             {
-                var (score, exact) = candidates is null ? (0d, 0) : candidates[id];
-                kept[id] = (score + bm25, exact + (isExact ? 1 : 0));
+                var entry = _entries[id]!;
+                var rank = Math.Round((stage[id] >> 16) * TierWeight + Math.Min(score[id], TierWeight - 1), 6);
+                if (after is not null && !IsAfter(rank, entry.Name, after)) continue;
+                if (top.Count <= limit)
+                {
+                    top.Enqueue((rank, entry), (rank, entry.Name));
+                }
+                else if (top.TryPeek(out _, out var worst) && worstFirst.Compare((rank, entry.Name), worst) > 0)
+                {
+                    top.EnqueueDequeue((rank, entry), (rank, entry.Name));
+                }
             }
-            candidates = kept;
-            if (candidates.Count == 0) return new SearchPage([], null);
+            var hits = new List<(double Rank, IndexEntry Entry)>(top.Count);
+            while (top.TryDequeue(out var hit, out _)) hits.Add(hit);
+            hits.Reverse();
+            var page = hits.Take(limit).ToList();
+            var more = hits.Count > limit ? new SearchCursor(page[^1].Rank, page[^1].Entry.Name) : null;
+            return new SearchPage(page.Select(h => h.Entry).ToList(), more);
         }
-
-        var hits = new List<(double Rank, IndexEntry Entry)>();
-        foreach (var (id, (score, exact)) in candidates!)
+        finally
         {
-            var entry = _entries[id]!;
-            var rank = Math.Round(exact * TierWeight + Math.Min(score, TierWeight - 1), 6);
-            if (after is not null && !IsAfter(rank, entry.Name, after)) continue;
-            hits.Add((rank, entry));
+            pool.Return(score);
+            pool.Return(best);
+            stages.Return(stage);
         }
-
-        hits.Sort((a, b) => a.Rank != b.Rank ? b.Rank.CompareTo(a.Rank) : string.CompareOrdinal(a.Entry.Name, b.Entry.Name));
-        var page = hits.Take(limit).ToList();
-        var next = hits.Count > limit ? new SearchCursor(page[^1].Rank, page[^1].Entry.Name) : null;
-        return new SearchPage(page.Select(h => h.Entry).ToList(), next);
     }
 
     /// <summary>Above any BM25 sum: ranks by "matched as typed" first.</summary>
@@ -436,6 +473,9 @@ public sealed partial class CatalogIndex
 
     /// <summary>At most this many completions of a prefix (the most common first).</summary>
     private const int MaxCompletions = 64;
+
+    /// <summary>At most this many words one edit away (the most common first): bounds a typo query's postings work.</summary>
+    private const int MaxTypos = 32;
 
     /// <summary>The indexed words a query word matches: itself; as the last word, its completions; if 5+ letters, words one edit away.</summary>
     private IEnumerable<(int WordId, bool Exact)> Variants(string word, bool prefix)
@@ -454,13 +494,16 @@ public sealed partial class CatalogIndex
         }
         if (word.Length >= 5)
         {
+            var typos = new List<int>();
             foreach (var candidate in _vocabulary)
             {
-                if (Math.Abs(candidate.Length - word.Length) <= 1 && !found.ContainsKey(_wordIds[candidate]) && OneEditApart(word, candidate))
+                if (Math.Abs(candidate.Length - word.Length) <= 1 && OneEditApart(word, candidate)
+                    && _wordIds[candidate] is var typo && !found.ContainsKey(typo) && _postings[typo].Frequency > 0)
                 {
-                    found[_wordIds[candidate]] = false;
+                    typos.Add(typo);
                 }
             }
+            foreach (var typo in typos.OrderByDescending(t => _postings[t].Frequency).ThenBy(t => t).Take(MaxTypos)) found[typo] = false;
         }
         return found.Select(f => (f.Key, f.Value));
     }
@@ -504,7 +547,7 @@ public sealed partial class CatalogIndex
         foreach (var library in entry.Libraries) RemoveFrom(_byLibrary, library, id);
         RemoveFrom(_byLifecycle, entry.Lifecycle?.ToString(), id);
         foreach (var edge in entry.Edges) RemoveFrom(_incoming, edge.To, id);
-        var words = WordsOf(_entryWords[id].Span);
+        var words = WordsOf(EntryWords(id));
         var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
         foreach (var wordId in words)
         {
@@ -525,12 +568,14 @@ public sealed partial class CatalogIndex
         var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
         for (var w = 0; w < postings.Length; w++)
         {
-            var kept = new Postings { Data = new byte[postings[w].Length], Last = -1, Frequency = postings[w].Frequency, Owned = true };
+            var kept = Postings.Empty;
+            kept.Tail = new byte[postings[w].Length + postings[w].TailLength];
+            kept.Frequency = postings[w].Frequency;
             ForEachPosting(w, (id, tf) =>
             {
                 if (_entries[id] is not null) kept.Append(id, (float)tf);
             });
-            Array.Resize(ref kept.Data, kept.Length);
+            Array.Resize(ref kept.Tail, kept.TailLength);
             postings[w] = kept;
         }
         _slots -= _staleSlots;

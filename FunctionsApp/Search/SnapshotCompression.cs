@@ -4,13 +4,13 @@ using System.IO.Compression;
 namespace ComponentCatalog.Search;
 
 /// <summary>
-/// How each index snapshot part is compressed: its raw length (4 bytes) then the part in raw deflate, fastest level —
-/// measured against gzip and brotli in docs/adr/0071-index-memory-and-snapshot.md (deflate decodes fastest;
-/// brotli's smaller output did not pay for its slower decode).
+/// How each index snapshot part is compressed: its raw length (4 bytes) then the part in raw deflate, optimal level —
+/// measured against gzip, brotli and the fastest level in docs/adr/0071-index-memory-and-snapshot.md (a third
+/// smaller than fastest and decodes faster; brotli decodes 3x slower).
 /// </summary>
 internal static class SnapshotCompression
 {
-    /// <summary>A part larger than this is not one this build wrote (parts aim at <see cref="CatalogIndex.PartBytes"/>).</summary>
+    /// <summary>A part larger than this is not one this build wrote (parts aim at 1 MiB).</summary>
     private const int MaxRawBytes = 256 << 20;
 
     public static byte[] Compress(byte[] raw)
@@ -19,7 +19,7 @@ internal static class SnapshotCompression
         Span<byte> header = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(header, raw.Length);
         output.Write(header);
-        using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        using (var deflate = new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true))
         {
             deflate.Write(raw);
         }

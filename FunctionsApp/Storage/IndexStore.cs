@@ -19,8 +19,6 @@ public sealed record ChangeIntent(string Name, int Revision, string WriteId, str
 /// <summary>One row of the change log: an intent, with its key and when it was announced.</summary>
 public sealed record ChangeRow(string Key, string Name, int Revision, string WriteId, DateTimeOffset At);
 
-/// <summary>A stored snapshot of an index (docs/adr/0071-index-memory-and-snapshot.md): its bytes and the change-log position it covers.</summary>
-public sealed record IndexSnapshot(byte[] Data, DateTimeOffset Covers, int Parts);
 
 /// <summary>What the search index needs of a head: its revision, write id, whether it is live, and its entry.</summary>
 public sealed record IndexedHead(string Name, int Revision, string WriteId, IndexEntry? Entry);
@@ -129,34 +127,40 @@ public sealed class IndexStore(CatalogTables tables)
     /// <summary>Chunk rows written or read at once: one round trip at a time leaves Azurite and the network idle.</summary>
     private const int SnapshotParallelism = 4;
 
+    /// <summary>Per part in the pointer's <c>Parts</c> property: its length (4 bytes) and the first 8 bytes of its SHA-256.</summary>
+    private const int PartEntryBytes = 12;
+
     /// <summary>
-    /// Stores a snapshot made of independently decodable parts (concatenated, then cut into chunk rows): the chunk rows
-    /// first, then the pointer row (the commit point: a reader never sees a half-written snapshot) with the part
-    /// lengths, length, SHA-256, format and covered change-log position, then the chunks of earlier snapshots are deleted.
+    /// Stores a snapshot made of independently decodable parts (concatenated, then cut into chunk rows), the first
+    /// <paramref name="eager"/> of them needed before the index answers: the chunk rows first, then the pointer row
+    /// (the commit point: a reader never sees a half-written snapshot) with each part's length and hash, the covered
+    /// change-log position and the format; then the chunks of earlier snapshots are deleted.
     /// </summary>
-    public async Task WriteSnapshotAsync(IReadOnlyList<byte[]> parts, DateTimeOffset covers, int format, CancellationToken ct = default)
+    internal async Task WriteSnapshotAsync(IReadOnlyList<byte[]> parts, int eager, DateTimeOffset covers, int format, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
         var id = Guid.NewGuid().ToString("N");
-        var data = new byte[parts.Sum(p => (long)p.Length)];
-        var lengths = new byte[parts.Count * 4];
+        var total = parts.Sum(p => (long)p.Length);
+        if (total > int.MaxValue || parts.Count * PartEntryBytes > SnapshotPropertyBytes) throw new ArgumentException("A snapshot too large for its rows.", nameof(parts));
+        var data = new byte[total];
+        var table = new byte[parts.Count * PartEntryBytes];
         var at = 0;
         for (var p = 0; p < parts.Count; p++)
         {
             parts[p].CopyTo(data, at);
             at += parts[p].Length;
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(lengths.AsSpan(p * 4), parts[p].Length);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(table.AsSpan(p * PartEntryBytes), parts[p].Length);
+            System.Security.Cryptography.SHA256.HashData(parts[p]).AsSpan(0, 8).CopyTo(table.AsSpan(p * PartEntryBytes + 4));
         }
-        if (lengths.Length > SnapshotPropertyBytes) throw new ArgumentException("Too many snapshot parts.", nameof(parts));
-        var chunks = (int)((data.Length + SnapshotRowBytes - 1) / SnapshotRowBytes);
+        var chunks = (data.Length + SnapshotRowBytes - 1) / SnapshotRowBytes;
         await Parallel.ForAsync(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = SnapshotParallelism, CancellationToken = ct }, async (c, token) =>
         {
             var row = new TableEntity(SnapshotPartition, ChunkKey(id, c));
             for (var p = 0; p < SnapshotProperties; p++)
             {
-                var start = (long)c * SnapshotRowBytes + p * SnapshotPropertyBytes;
+                var start = c * SnapshotRowBytes + p * SnapshotPropertyBytes;
                 if (start >= data.Length) break;
-                row["D" + p.ToString(CultureInfo.InvariantCulture)] = data.AsSpan((int)start, (int)Math.Min(SnapshotPropertyBytes, data.Length - start)).ToArray();
+                row["D" + p.ToString(CultureInfo.InvariantCulture)] = data.AsSpan(start, Math.Min(SnapshotPropertyBytes, data.Length - start)).ToArray();
             }
             await StorageErrors.GuardAsync(() => tables.Components.UpsertEntityAsync(row, TableUpdateMode.Replace, token), token);
         });
@@ -165,8 +169,8 @@ public sealed class IndexStore(CatalogTables tables)
             ["Id"] = id,
             ["Chunks"] = chunks,
             ["Length"] = data.Length,
-            ["Parts"] = lengths,
-            ["Sha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(data)),
+            ["Parts"] = table,
+            ["Eager"] = eager,
             ["Covers"] = covers,
             ["Format"] = format,
         };
@@ -189,84 +193,113 @@ public sealed class IndexStore(CatalogTables tables)
     }
 
     /// <summary>
-    /// The stored snapshot of <paramref name="format"/>; null when there is none, it has another format or the change-log
-    /// position it covers is not <paramref name="usable"/> (too old: nothing is downloaded then). Its chunk rows
-    /// are read <see cref="SnapshotParallelism"/> at a time, and <paramref name="partReady"/> is called (from any thread)
-    /// with each part as soon as its bytes have arrived, so the caller decodes while the rest downloads — before the
-    /// hash is checked: the caller must not use what it decoded unless this returns. Throws
-    /// <see cref="InvalidDataException"/> when rows are missing or do not match the pointer's length and hash.
+    /// The stored snapshot's pointer, for reading its parts; null when there is none, it has another format, or the
+    /// change-log position it covers is not <paramref name="usable"/> (too old: nothing more is read then).
+    /// Throws <see cref="InvalidDataException"/> when the pointer is damaged.
     /// </summary>
-    public async Task<IndexSnapshot?> ReadSnapshotAsync(int format, Func<DateTimeOffset, bool> usable, Action<int, ReadOnlyMemory<byte>>? partReady = null, CancellationToken ct = default)
+    internal async Task<StoredSnapshot?> OpenSnapshotAsync(int format, Func<DateTimeOffset, bool> usable, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
         var pointer = await StorageErrors.GuardAsync(() => tables.Components.GetEntityIfExistsAsync<TableEntity>(SnapshotPartition, SnapshotPointer, cancellationToken: ct), ct);
         if (!pointer.HasValue || pointer.Value!.GetInt32("Format") != format) return null;
         var head = pointer.Value!;
-        var id = head.GetString("Id") ?? string.Empty;
         var length = head.GetInt32("Length") ?? -1;
-        var chunks = head.GetInt32("Chunks") ?? -1;
-        var lengths = head.GetBinary("Parts") ?? [];
-        if (length < 0 || chunks != (length + SnapshotRowBytes - 1) / SnapshotRowBytes || lengths.Length % 4 != 0 || head.GetDateTimeOffset("Covers") is not { } covers)
+        var table = head.GetBinary("Parts") ?? [];
+        var eager = head.GetInt32("Eager") ?? -1;
+        if (length < 0 || head.GetInt32("Chunks") != (length + SnapshotRowBytes - 1) / SnapshotRowBytes || table.Length % PartEntryBytes != 0
+            || eager < 1 || eager > table.Length / PartEntryBytes || head.GetDateTimeOffset("Covers") is not { } covers)
         {
             throw new InvalidDataException("A damaged snapshot pointer.");
         }
-        if (!usable(covers)) return null;
-        var parts = new (int Start, int Length)[lengths.Length / 4];
+        var parts = new (int Start, int Length, byte[] Hash)[table.Length / PartEntryBytes];
         var total = 0L;
         for (var p = 0; p < parts.Length; p++)
         {
-            var partLength = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(lengths.AsSpan(p * 4));
+            var partLength = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(table.AsSpan(p * PartEntryBytes));
             if (partLength < 0) throw new InvalidDataException("A damaged snapshot pointer.");
-            parts[p] = ((int)total, partLength);
+            parts[p] = ((int)total, partLength, table.AsSpan(p * PartEntryBytes + 4, 8).ToArray());
             total += partLength;
         }
         if (total != length) throw new InvalidDataException("Snapshot parts that do not add up to its length.");
+        return usable(covers) ? new StoredSnapshot(this, head.GetString("Id") ?? string.Empty, covers, eager, parts) : null;
+    }
 
-        var data = new byte[length];
-        var arrived = new bool[chunks];
-        var nextPart = 0;
-        var lastPart = -1;
-        await Parallel.ForAsync(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = SnapshotParallelism, CancellationToken = ct }, async (c, token) =>
+    /// <summary>One chunk row's bytes (<paramref name="expected"/> long); <see cref="InvalidDataException"/> when missing or of another length.</summary>
+    private async Task<byte[]> ReadChunkAsync(string id, int chunk, int expected, CancellationToken ct)
+    {
+        var row = await StorageErrors.GuardAsync(() => tables.Components.GetEntityIfExistsAsync<TableEntity>(SnapshotPartition, ChunkKey(id, chunk), cancellationToken: ct), ct);
+        if (!row.HasValue) throw new InvalidDataException("A snapshot chunk is missing.");
+        var data = new byte[expected];
+        var at = 0;
+        for (var p = 0; p < SnapshotProperties && row.Value!.GetBinary("D" + p.ToString(CultureInfo.InvariantCulture)) is { } bytes; p++)
         {
-            var row = await StorageErrors.GuardAsync(() => tables.Components.GetEntityIfExistsAsync<TableEntity>(SnapshotPartition, ChunkKey(id, c), cancellationToken: token), token);
-            if (!row.HasValue) throw new InvalidDataException("A snapshot chunk is missing.");
-            var at = (long)c * SnapshotRowBytes;
-            var end = Math.Min(at + SnapshotRowBytes, length);
-            for (var p = 0; p < SnapshotProperties && row.Value!.GetBinary("D" + p.ToString(CultureInfo.InvariantCulture)) is { } bytes; p++)
+            if (at + bytes.Length > expected) throw new InvalidDataException("A snapshot chunk longer than its pointer says.");
+            bytes.CopyTo(data, at);
+            at += bytes.Length;
+        }
+        return at == expected ? data : throw new InvalidDataException("A snapshot chunk shorter than its pointer says.");
+    }
+
+    /// <summary>
+    /// A stored snapshot being read: its parts by number, each from the chunk rows that hold it (a row is read once
+    /// however many parts share it) and checked against its hash in the pointer.
+    /// </summary>
+    internal sealed class StoredSnapshot
+    {
+        private readonly IndexStore _store;
+        private readonly string _id;
+        private readonly (int Start, int Length, byte[] Hash)[] _parts;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<Task<byte[]>>> _chunks = new();
+
+        /// <summary>Per chunk row, the parts still to read from it: a row is dropped once its last part has it.</summary>
+        private readonly int[] _readers;
+
+        internal StoredSnapshot(IndexStore store, string id, DateTimeOffset covers, int eager, (int Start, int Length, byte[] Hash)[] parts)
+        {
+            _store = store;
+            _id = id;
+            Covers = covers;
+            Eager = eager;
+            _parts = parts;
+            var length = parts.Length == 0 ? 0 : parts[^1].Start + parts[^1].Length;
+            _readers = new int[(length + SnapshotRowBytes - 1) / SnapshotRowBytes];
+            foreach (var (start, partLength, _) in parts)
             {
-                if (at + bytes.Length > end) throw new InvalidDataException("A snapshot chunk longer than its pointer says.");
-                bytes.CopyTo(data, at);
-                at += bytes.Length;
+                for (var c = start / SnapshotRowBytes; partLength > 0 && c <= (start + partLength - 1) / SnapshotRowBytes; c++) _readers[c]++;
             }
-            if (at != end) throw new InvalidDataException("A snapshot chunk shorter than its pointer says.");
-            // Hand over every part whose rows have all arrived, in order.
-            var ready = new List<int>();
-            lock (arrived)
+        }
+
+        /// <summary>The change-log position the snapshot covers.</summary>
+        public DateTimeOffset Covers { get; }
+
+        /// <summary>How many parts (from the first) the index needs before it answers.</summary>
+        public int Eager { get; }
+
+        public int Parts => _parts.Length;
+
+        /// <summary>Part <paramref name="part"/> as stored (compressed); <see cref="InvalidDataException"/> when its rows are missing or it does not match its hash.</summary>
+        public async Task<byte[]> ReadPartAsync(int part, CancellationToken ct = default)
+        {
+            var (start, length, hash) = _parts[part];
+            var data = new byte[length];
+            if (length > 0)
             {
-                arrived[c] = true;
-                while (nextPart < parts.Length && AllArrived(parts[nextPart]))
+                var last = _parts[^1].Start + _parts[^1].Length;
+                for (var c = start / SnapshotRowBytes; c <= (start + length - 1) / SnapshotRowBytes; c++)
                 {
-                    ready.Add(nextPart++);
+                    var chunk = c;
+                    var rowStart = chunk * SnapshotRowBytes;
+                    var rowBytes = Math.Min(SnapshotRowBytes, last - rowStart);
+                    var row = await _chunks.GetOrAdd(chunk, _ => new Lazy<Task<byte[]>>(() => _store.ReadChunkAsync(_id, chunk, rowBytes, CancellationToken.None))).Value.WaitAsync(ct);
+                    var from = Math.Max(start, rowStart);
+                    var to = Math.Min(start + length, rowStart + rowBytes);
+                    row.AsSpan(from - rowStart, to - from).CopyTo(data.AsSpan(from - start));
+                    if (Interlocked.Decrement(ref _readers[chunk]) == 0) _chunks.TryRemove(chunk, out _);
                 }
-                lastPart = nextPart - 1;
             }
-            foreach (var p in ready) partReady?.Invoke(p, data.AsMemory(parts[p].Start, parts[p].Length));
-        });
-        bool AllArrived((int Start, int Length) part)
-        {
-            if (part.Length == 0) return true;
-            for (var c = part.Start / SnapshotRowBytes; c <= (part.Start + part.Length - 1) / SnapshotRowBytes; c++)
-            {
-                if (!arrived[c]) return false;
-            }
-            return true;
+            if (!System.Security.Cryptography.SHA256.HashData(data).AsSpan(0, 8).SequenceEqual(hash)) throw new InvalidDataException("A snapshot part that does not match its hash.");
+            return data;
         }
-        if (lastPart != parts.Length - 1
-            || !Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(data)).Equals(head.GetString("Sha256"), StringComparison.Ordinal))
-        {
-            throw new InvalidDataException("A snapshot that does not match its pointer.");
-        }
-        return new IndexSnapshot(data, covers, parts.Length);
     }
 
     private static string ChunkKey(string id, int chunk) => id + "." + chunk.ToString("D6", CultureInfo.InvariantCulture);
