@@ -536,10 +536,14 @@ public sealed partial class CatalogIndex
 
     private void RemoveLocked(string name)
     {
-        if (!_ids.Remove(name, out var id) || _entries[id] is not { } entry)
+        if (!_ids.TryGetValue(name, out var id) || _entries[id] is not { } entry)
         {
+            _ids.Remove(name);
             return;
         }
+        // First what may fail (a restored entry's words come from a snapshot part): nothing is changed then.
+        var words = WordsOf(EntryWords(id));
+        _ids.Remove(name);
         _entries[id] = null;
         _names.Remove(name);
         RemoveFrom(_byOwner, entry.Owner, id);
@@ -547,7 +551,6 @@ public sealed partial class CatalogIndex
         foreach (var library in entry.Libraries) RemoveFrom(_byLibrary, library, id);
         RemoveFrom(_byLifecycle, entry.Lifecycle?.ToString(), id);
         foreach (var edge in entry.Edges) RemoveFrom(_incoming, edge.To, id);
-        var words = WordsOf(EntryWords(id));
         var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
         foreach (var wordId in words)
         {
