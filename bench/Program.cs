@@ -14,7 +14,7 @@ using DevHost;
 using DevHost.Tokens;
 
 // dotnet run -c Release --project bench -- [--quick | --full | --reads [--size N] [--ingest N] | --events [count] | --web
-//   | --index-load N | --index-memory N [--azurite] [--codecs]]
+//   | --index-load N | --index-memory N [--azurite] [--codecs] | --idle N]
 var quick = !args.Contains("--full");
 var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
     .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
@@ -44,6 +44,13 @@ if (args.Contains("--index-memory"))
     if (snapshotStorage is not null) await snapshotStorage.DisposeAsync();
     indexReport.Print(total.Elapsed);
     return 0;
+}
+if (args.Contains("--idle"))
+{
+    var idleReport = new Report("idle", configuration);
+    var code = await IdleBench.RunAsync(configuration, idleReport, Progress, IndexBench.Size(args, "--idle", 10_000));
+    idleReport.Print(total.Elapsed);
+    return code;
 }
 if (args.Contains("--reads"))
 {
