@@ -307,7 +307,8 @@ public sealed partial class CatalogIndex
             throw new InvalidDataException("A damaged index snapshot.", e);
         }
 
-        // The entries parts on their own, in parallel.
+        // The entries parts on their own, in parallel, their repeated strings (filter values, edge targets) shared.
+        var strings = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var failure = default(Exception);
         Parallel.For(1, eager.Count, p =>
         {
@@ -317,7 +318,7 @@ public sealed partial class CatalogIndex
                 using var reader = new BinaryReader(new MemoryStream(eager[p], writable: false), Encoding.UTF8);
                 for (var id = first; id < first + count; id++)
                 {
-                    if (reader.ReadBoolean()) entries[id] = ReadEntry(reader);
+                    if (reader.ReadBoolean()) entries[id] = ReadEntry(reader, strings);
                 }
                 if (reader.BaseStream.Position != eager[p].Length) throw new InvalidDataException("An entries part of the wrong length.");
             }
@@ -328,27 +329,56 @@ public sealed partial class CatalogIndex
         });
         if (failure is not null) throw new InvalidDataException("A damaged index snapshot.", failure);
 
+        // Everything else is built outside the lock, on two threads: the word and name lookups, and the filter sets.
         var wordIds = new Dictionary<string, int>(words.Length, StringComparer.Ordinal);
-        for (var w = 0; w < words.Length; w++)
-        {
-            if (!wordIds.TryAdd(words[w], w)) throw new InvalidDataException("A word twice in an index snapshot.");
-        }
-        var vocabulary = new SortedSet<string>(words, StringComparer.Ordinal);
-        var names = new SortedSet<string>(entries.OfType<IndexEntry>().Select(e => e.Name), StringComparer.Ordinal);
+        SortedSet<string>? vocabulary = null, names = null;
+        var ids = new Dictionary<string, int>(entries.Length, StringComparer.Ordinal);
+        Dictionary<string, HashSet<int>> byOwner = new(StringComparer.Ordinal), byTag = new(StringComparer.Ordinal),
+            byLibrary = new(StringComparer.Ordinal), byLifecycle = new(StringComparer.Ordinal), incoming = new(StringComparer.Ordinal);
+        Parallel.Invoke(
+            () =>
+            {
+                for (var w = 0; w < words.Length; w++)
+                {
+                    if (!wordIds.TryAdd(words[w], w)) Interlocked.CompareExchange(ref failure, new InvalidDataException("A word twice in an index snapshot."), null);
+                }
+                vocabulary = new SortedSet<string>(words, StringComparer.Ordinal);
+                for (var id = 0; id < entries.Length; id++)
+                {
+                    if (entries[id] is { } entry && !ids.TryAdd(entry.Name, id)) Interlocked.CompareExchange(ref failure, new InvalidDataException("A name twice in an index snapshot."), null);
+                }
+                names = new SortedSet<string>(ids.Keys, StringComparer.Ordinal);
+            },
+            () =>
+            {
+                for (var id = 0; id < entries.Length; id++)
+                {
+                    if (entries[id] is { } entry) AddFilters(byOwner, byTag, byLibrary, byLifecycle, entry, id);
+                }
+            },
+            () =>
+            {
+                for (var id = 0; id < entries.Length; id++)
+                {
+                    if (entries[id] is not { } entry) continue;
+                    foreach (var edge in entry.Edges) AddTo(incoming, edge.To, id);
+                }
+            });
+        if (failure is not null) throw (InvalidDataException)failure;
 
         _lock.EnterWriteLock();
         try
         {
-            foreach (var map in new[] { _byOwner, _byTag, _byLibrary, _byLifecycle, _incoming }) map.Clear();
-            _ids.Clear();
-            _entries.Clear();
-            _entryWords.Clear();
-            _strings.Clear();
-            _wordIds.Clear();
-            _wordIds.EnsureCapacity(words.Length);
-            foreach (var (word, id) in wordIds) _wordIds[word] = id;
-            _vocabulary = vocabulary;
-            _names = names;
+            _byOwner = byOwner;
+            _byTag = byTag;
+            _byLibrary = byLibrary;
+            _byLifecycle = byLifecycle;
+            _incoming = incoming;
+            _ids = ids;
+            _strings = new Dictionary<string, string>(strings, StringComparer.Ordinal);
+            _wordIds = wordIds;
+            _vocabulary = vocabulary!;
+            _names = names!;
             _postings.Clear();
             _postings.AddRange(postings);
             _parts = new byte[]?[totalParts];
@@ -356,21 +386,10 @@ public sealed partial class CatalogIndex
             _restoredSlots = entries.Length;
             _postingsPartBytes = postingsPartBytes;
             _entryWordParts = entryWordParts;
+            _entryWords.Clear();
             _entryWords.AddRange(new ReadOnlyMemory<byte>[entries.Length]);
-            _entries.Capacity = Math.Max(_entries.Capacity, entries.Length);
-            _ids.EnsureCapacity(names.Count);
-            for (var id = 0; id < entries.Length; id++)
-            {
-                if (entries[id] is not { } entry)
-                {
-                    _entries.Add(null);
-                    continue;
-                }
-                entry = Shared(entry);
-                _entries.Add(entry);
-                _ids[entry.Name] = id;
-                AddFilters(entry, id);
-            }
+            _entries.Clear();
+            _entries.AddRange(entries);
             _totalLength = totalLength;
             _staleSlots = staleSlots;
             _slots = allSlots;
@@ -431,12 +450,14 @@ public sealed partial class CatalogIndex
         writer.Write(entry.Length);
     }
 
-    private static IndexEntry ReadEntry(BinaryReader reader)
+    private static IndexEntry ReadEntry(BinaryReader reader, System.Collections.Concurrent.ConcurrentDictionary<string, string> strings)
     {
+        string Shared(string value) => strings.GetOrAdd(value, value);
         var name = reader.ReadString();
         var title = ReadOptional(reader);
-        var owner = ReadOptional(reader);
+        var owner = ReadOptional(reader) is { } o ? Shared(o) : null;
         var tags = ReadList(reader);
+        for (var t = 0; t < tags.Length; t++) tags[t] = Shared(tags[t]);
         var lifecycle = reader.ReadByte();
         var hasScore = reader.ReadBoolean();
         var score = reader.ReadInt32();
@@ -444,8 +465,14 @@ public sealed partial class CatalogIndex
         var updatedAt = ReadTime(reader);
         DateTimeOffset? reviewedAt = reader.ReadBoolean() ? ReadTime(reader) : null;
         var libraries = ReadList(reader);
+        for (var l = 0; l < libraries.Length; l++) libraries[l] = Shared(libraries[l]);
         var edges = new GraphEdge[Checked(reader.Read7BitEncodedInt())];
-        for (var e = 0; e < edges.Length; e++) edges[e] = new GraphEdge(name, reader.ReadString(), reader.ReadString(), ReadOptional(reader));
+        for (var e = 0; e < edges.Length; e++)
+        {
+            var to = Shared(reader.ReadString());
+            var kind = Shared(reader.ReadString());
+            edges[e] = new GraphEdge(name, to, kind, ReadOptional(reader) is { } relationship ? Shared(relationship) : null);
+        }
         return new IndexEntry
         {
             Name = name,

@@ -17,24 +17,24 @@ public sealed partial class CatalogIndex
 
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly List<IndexEntry?> _entries = [];
-    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private Dictionary<string, int> _ids = new(StringComparer.Ordinal);
     private SortedSet<string> _names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<int>> _byOwner = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<int>> _byTag = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<int>> _byLibrary = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<int>> _byLifecycle = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<int>> _incoming = new(StringComparer.Ordinal);
+    private Dictionary<string, HashSet<int>> _byOwner = new(StringComparer.Ordinal);
+    private Dictionary<string, HashSet<int>> _byTag = new(StringComparer.Ordinal);
+    private Dictionary<string, HashSet<int>> _byLibrary = new(StringComparer.Ordinal);
+    private Dictionary<string, HashSet<int>> _byLifecycle = new(StringComparer.Ordinal);
+    private Dictionary<string, HashSet<int>> _incoming = new(StringComparer.Ordinal);
     // Words are numbered once. Each word keeps its postings as one byte buffer of (entry id delta, weight in half
     // units) varints, in the order entries were added; each entry keeps its sorted word ids as delta varints (for
     // removal). About 3 bytes a word-in-document instead of 12 for an int list plus id and weight arrays
     // (docs/adr/0071-index-memory-and-snapshot.md). Removed entries are skipped in the postings, then compacted.
-    private readonly Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
+    private Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
     /// <summary>Every word ever indexed, sorted: prefix completion of the last query word, typo candidates.</summary>
     private SortedSet<string> _vocabulary = new(StringComparer.Ordinal);
     private readonly List<Postings> _postings = [];
     private readonly List<ReadOnlyMemory<byte>> _entryWords = [];
     /// <summary>Shared copies of the filter values and edge targets, which repeat across entries.</summary>
-    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private double _totalLength;
     private long _staleSlots;
     private long _slots;
@@ -587,11 +587,17 @@ public sealed partial class CatalogIndex
 
     private void AddFilters(IndexEntry entry, int id)
     {
-        AddTo(_byOwner, entry.Owner, id);
-        foreach (var tag in entry.Tags) AddTo(_byTag, tag, id);
-        foreach (var library in entry.Libraries) AddTo(_byLibrary, library, id);
-        AddTo(_byLifecycle, entry.Lifecycle?.ToString(), id);
+        AddFilters(_byOwner, _byTag, _byLibrary, _byLifecycle, entry, id);
         foreach (var edge in entry.Edges) AddTo(_incoming, edge.To, id);
+    }
+
+    private static void AddFilters(Dictionary<string, HashSet<int>> byOwner, Dictionary<string, HashSet<int>> byTag,
+        Dictionary<string, HashSet<int>> byLibrary, Dictionary<string, HashSet<int>> byLifecycle, IndexEntry entry, int id)
+    {
+        AddTo(byOwner, entry.Owner, id);
+        foreach (var tag in entry.Tags) AddTo(byTag, tag, id);
+        foreach (var library in entry.Libraries) AddTo(byLibrary, library, id);
+        AddTo(byLifecycle, entry.Lifecycle?.ToString(), id);
     }
 
     private static void AddTo(Dictionary<string, HashSet<int>> map, string? key, int id)

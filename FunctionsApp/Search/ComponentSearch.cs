@@ -379,6 +379,9 @@ public sealed partial class ComponentSearch(
                 if (_snapshotPart is { } read) index.AddPart(part, await read(part));
             });
             _snapshotPart = null;
+            // The read allocated the rows' JSON and compressed bytes besides the parts the index keeps: give that back
+            // once instead of carrying it as resident memory (as after a scan).
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
         catch (Exception e) when (e is InvalidDataException or Errors.StorageUnavailableException)
         {
