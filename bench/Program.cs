@@ -14,7 +14,7 @@ using DevHost;
 using DevHost.Tokens;
 
 // dotnet run -c Release --project bench -- [--quick | --full | --reads [--size N] [--ingest N] | --events [count] | --web
-//   | --index-load N | --index-memory N [--azurite [--devhost]] [--codecs] | --idle N]
+//   | --index-load N | --index-memory N [--azurite [--devhost]] [--codecs] | --idle N | --azurite-scaling]
 var quick = !args.Contains("--full");
 var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
     .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
@@ -44,6 +44,13 @@ if (args.Contains("--index-memory"))
         args.Contains("--devhost") ? configuration : null);
     if (snapshotStorage is not null) await snapshotStorage.DisposeAsync();
     indexReport.Print(total.Elapsed);
+    return 0;
+}
+if (args.Contains("--azurite-scaling"))
+{
+    var scalingReport = new Report("azurite-scaling", configuration);
+    await AzuriteScalingBench.RunAsync(scalingReport, Progress, [1_000, 5_000, 10_000, 20_000]);
+    scalingReport.Print(total.Elapsed);
     return 0;
 }
 if (args.Contains("--idle"))
