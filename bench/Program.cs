@@ -14,7 +14,7 @@ using DevHost;
 using DevHost.Tokens;
 
 // dotnet run -c Release --project bench -- [--quick | --full | --reads [--size N] [--ingest N] | --events [count] | --web
-//   | --index-load N | --index-memory N | --idle N | --azurite-scaling]
+//   | --index-load N | --index-memory N [--azurite [--devhost]] [--codecs] | --idle N | --azurite-scaling]
 var quick = !args.Contains("--full");
 var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
     .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
@@ -39,7 +39,10 @@ if (args.Contains("--index-load"))
 if (args.Contains("--index-memory"))
 {
     var indexReport = new Report("index-memory", configuration);
-    IndexBench.RunMemory(indexReport, Progress, IndexBench.Size(args, "--index-memory", 10_000));
+    AzuriteProcess? snapshotStorage = args.Contains("--azurite") ? await AzuriteProcess.StartAsync(dataDirectory: null) : null;
+    await IndexBench.RunMemoryAsync(indexReport, Progress, IndexBench.Size(args, "--index-memory", 10_000), snapshotStorage?.ConnectionString, args.Contains("--codecs"),
+        args.Contains("--devhost") ? configuration : null);
+    if (snapshotStorage is not null) await snapshotStorage.DisposeAsync();
     indexReport.Print(total.Elapsed);
     return 0;
 }
