@@ -90,6 +90,34 @@ public sealed class ComponentSearchTests
         CollectionAssert.AreEqual(expected, actual);
     }
 
+    public static IEnumerable<object[]> PagesWithAll =>
+    [
+        [new SearchQuery { Q = "ledger" }],
+        [new SearchQuery { Q = "service" }],
+        [new SearchQuery { Owner = "identity" }],
+        [new SearchQuery()],
+    ];
+
+    [TestMethod]
+    [DynamicData(nameof(PagesWithAll))]
+    public async Task SearchWithAll_PagesMatchSearch_AndAllHoldsEveryHit(SearchQuery query)
+    {
+        var expected = await All(query, limit: 5);
+        var names = new List<string>();
+        string? token = null;
+        IReadOnlyList<IndexEntry>? all = null;
+        do
+        {
+            var (items, next, every) = await _sut.Search.SearchWithAllAsync(query, token, 5, scanLimit: 1000);
+            names.AddRange(items.Select(i => i.Name));
+            all ??= every;
+            token = next;
+        } while (token is not null);
+
+        CollectionAssert.AreEqual(expected, names, "the pages (first from the one search, later ones after its token) are the search's pages");
+        CollectionAssert.AreEqual(expected, all!.Select(e => e.Name).ToList(), "every hit, in the search's order");
+    }
+
     [TestMethod]
     public async Task Search_Stale_UsesLaterOfReviewedAndUpdated()
     {

@@ -60,8 +60,7 @@ internal sealed class WebPages(
             Lifecycle = p.Enum<Lifecycle>("lifecycle"),
         };
         var after = p.String("after", 1024);
-        var (all, _) = await search.SearchAsync(query, null, FacetScanLimit, ct);
-        var (page, next) = await search.SearchAsync(query, after, PageSize, ct);
+        var (page, next, all) = await search.SearchWithAllAsync(query, after, PageSize, FacetScanLimit, ct);
         var staleBefore = clock.GetUtcNow().AddDays(-options.StaleAfterDays);
         var state = Parse(req.Query);
         var facets = new List<FacetGroup>

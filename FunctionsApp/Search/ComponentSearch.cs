@@ -56,6 +56,26 @@ public sealed partial class ComponentSearch(
         return (page.Items, page.Next is null ? null : tokens.Create(query, page.Next));
     }
 
+    /// <summary>
+    /// A page of hits and, for counting facets, every hit up to <paramref name="scanLimit"/>: one search when the
+    /// page is the first (its hits are the first of all, in the same order), two for a later page.
+    /// </summary>
+    public async Task<(IReadOnlyList<IndexEntry> Items, string? ContinuationToken, IReadOnlyList<IndexEntry> All)> SearchWithAllAsync(
+        SearchQuery query, string? continuationToken, int limit, int scanLimit, CancellationToken ct = default)
+    {
+        var after = continuationToken is null ? null : tokens.Parse(continuationToken, query);
+        await EnsureCurrentAsync(ct);
+        var staleBefore = clock.GetUtcNow().AddDays(-options.StaleAfterDays);
+        var all = index.Search(query, null, Math.Max(scanLimit, limit), staleBefore);
+        if (after is null)
+        {
+            var more = all.Items.Count > limit;
+            return ([.. all.Items.Take(limit)], more ? tokens.Create(query, all.CursorAfter(limit - 1)) : null, all.Items);
+        }
+        var page = index.Search(query, after, limit, staleBefore);
+        return (page.Items, page.Next is null ? null : tokens.Create(query, page.Next), all.Items);
+    }
+
     public async Task<IReadOnlyList<FacetValue>> FacetAsync(string field, CancellationToken ct = default)
     {
         await EnsureCurrentAsync(ct);
