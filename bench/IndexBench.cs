@@ -21,14 +21,6 @@ internal static class IndexBench
         return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var n) ? n : fallback;
     }
 
-    /// <summary>The entry of synthetic document <paramref name="i"/> of <paramref name="total"/>, as a write derives it.</summary>
-    public static IndexEntry Entry(ComponentCatalog.Markdown.MarkdownTemplate template, int i, int total, DateTimeOffset now)
-    {
-        var document = template.Parse(Synthetic.Markdown(i, total)).Document with { Revision = 1, CreatedAt = now, UpdatedAt = now, UpdatedBy = "bench" };
-        return IndexEntry.From(document, ComponentCatalog.Quality.QualityRules.Evaluate(document, _ => true, now.AddDays(-180)).Score);
-    }
-
-
     private static byte[] Gunzip(byte[] data)
     {
         using var input = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
@@ -97,30 +89,18 @@ internal static class IndexBench
     /// </summary>
     public static void RunMemory(Report report, Action<string> progress, int size)
     {
-        var template = new ComponentCatalog.Markdown.MarkdownTemplate();
-        var now = DateTimeOffset.UtcNow;
         var empty = GC.GetTotalMemory(forceFullCollection: true);
-        var poolSize = Math.Min(size, 1_000);
-        progress($"Parsing {poolSize:N0} documents for their entries");
-        var pool = Enumerable.Range(0, poolSize).Select(i => Entry(template, i, size, now)).ToArray();
-        var terms = pool.Average(e => e.Terms.Count);
-        IndexEntry Make(int i)
-        {
-            var model = pool[i % poolSize];
-            if (i < poolSize) return model;
-            var words = new Dictionary<string, float>(model.Terms, StringComparer.Ordinal);
-            words.Remove(Synthetic.Marker(i % poolSize));
-            words[Synthetic.Marker(i)] = 1;
-            return model with { Name = Synthetic.Name(i), Title = $"Component {i:D6}", Terms = words };
-        }
+        progress($"Parsing {Math.Min(size, 1_000):N0} documents for their entries");
+        SyntheticCorpus? corpus = new SyntheticCorpus(size);
+        var terms = corpus.AverageTerms;
 
         progress($"Building the index of {size:N0} entries");
         var watch = Stopwatch.StartNew();
         CatalogIndex? index = new CatalogIndex();
-        for (var i = 0; i < size; i++) index.Upsert(Make(i));
+        for (var i = 0; i < size; i++) index.Upsert(corpus.Entry(i));
         index.TrimExcess();
         var build = watch.Elapsed.TotalMilliseconds;
-        pool = null;
+        corpus = null;
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var after = GC.GetTotalMemory(forceFullCollection: true);
         var perDocument = (after - empty) / (double)size;

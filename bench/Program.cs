@@ -14,7 +14,7 @@ using DevHost;
 using DevHost.Tokens;
 
 // dotnet run -c Release --project bench -- [--quick | --full | --reads [--size N] [--ingest N] | --events [count] | --web
-//   | --index-load N | --index-memory N]
+//   | --index-load N | --index-memory N | --lucene N]
 var quick = !args.Contains("--full");
 var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
     .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
@@ -39,8 +39,19 @@ if (args.Contains("--index-load"))
 if (args.Contains("--index-memory"))
 {
     var indexReport = new Report("index-memory", configuration);
-    IndexBench.RunMemory(indexReport, Progress, IndexBench.Size(args, "--index-memory", 10_000));
+    var memorySize = IndexBench.Size(args, "--index-memory", 10_000);
+    IndexBench.RunMemory(indexReport, Progress, memorySize);
     indexReport.Print(total.Elapsed);
+    await indexReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", $"index-memory-{memorySize}.json"));
+    return 0;
+}
+if (args.Contains("--lucene"))
+{
+    var luceneReport = new Report("lucene", configuration);
+    var luceneSize = IndexBench.Size(args, "--lucene", 10_000);
+    await LuceneBench.RunAsync(luceneReport, Progress, luceneSize);
+    luceneReport.Print(total.Elapsed);
+    await luceneReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", $"lucene-{luceneSize}.json"));
     return 0;
 }
 if (args.Contains("--reads"))
