@@ -14,7 +14,7 @@ using DevHost;
 using DevHost.Tokens;
 
 // dotnet run -c Release --project bench -- [--quick | --full | --reads [--size N] [--ingest N] | --events [count] | --web
-//   | --index-load N | --index-memory N | --lucene N]
+//   | --index-load N | --index-memory N | --lucene N [--only ours|lucene] [--pool N]]
 var quick = !args.Contains("--full");
 var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
     .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
@@ -49,9 +49,10 @@ if (args.Contains("--lucene"))
 {
     var luceneReport = new Report("lucene", configuration);
     var luceneSize = IndexBench.Size(args, "--lucene", 10_000);
-    await LuceneBench.RunAsync(luceneReport, Progress, luceneSize);
+    var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1] : null;
+    await LuceneBench.RunAsync(luceneReport, Progress, luceneSize, only, IndexBench.Size(args, "--pool", 1_000));
     luceneReport.Print(total.Elapsed);
-    await luceneReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", $"lucene-{luceneSize}.json"));
+    await luceneReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", $"lucene-{luceneSize}{(only is null ? "" : "-" + only)}{(args.Contains("--pool") ? "-pool" : "")}.json"));
     return 0;
 }
 if (args.Contains("--reads"))
