@@ -32,6 +32,28 @@ internal static class Measure
         return Latency.From(samples, errors);
     }
 
+    /// <summary>
+    /// Several calls measured in turns (one of each per round, after a warm-up), so a ratio between them is fair on a
+    /// machine whose load changes during the run.
+    /// </summary>
+    public static async Task<Latency[]> InterleavedAsync(int rounds, IReadOnlyList<Func<Task<bool>>> calls, int warmup = 30)
+    {
+        var samples = calls.Select(_ => new List<double>(rounds)).ToArray();
+        var errors = new int[calls.Count];
+        for (var round = -warmup; round < rounds; round++)
+        {
+            for (var c = 0; c < calls.Count; c++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var ok = await calls[c]();
+                if (round < 0) continue;
+                samples[c].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                if (!ok) errors[c]++;
+            }
+        }
+        return [.. samples.Select((s, c) => Latency.From(s, errors[c]))];
+    }
+
     /// <summary><paramref name="clients"/> concurrent loops for <paramref name="duration"/>: latency and requests per second.</summary>
     public static async Task<(Latency Latency, double PerSecond)> ConcurrentAsync(int clients, TimeSpan duration, Func<int, int, Task<bool>> call)
     {

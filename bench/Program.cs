@@ -14,7 +14,7 @@ using DevHost;
 using DevHost.Tokens;
 
 // dotnet run -c Release --project bench -- [--quick | --full | --reads [--size N] [--ingest N] | --events [count] | --web
-//   | --index-load N | --index-memory N | --lucene N [--only ours|lucene] [--pool N]]
+//   | --index-load N | --index-memory N | --lucene N [--only ours|lucene] [--pool N] | --idle N]
 var quick = !args.Contains("--full");
 var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
     .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
@@ -54,6 +54,13 @@ if (args.Contains("--lucene"))
     luceneReport.Print(total.Elapsed);
     await luceneReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", $"lucene-{luceneSize}{(only is null ? "" : "-" + only)}{(args.Contains("--pool") ? "-pool" : "")}.json"));
     return 0;
+}
+if (args.Contains("--idle"))
+{
+    var idleReport = new Report("idle", configuration);
+    var code = await IdleBench.RunAsync(configuration, idleReport, Progress, IndexBench.Size(args, "--idle", 10_000));
+    idleReport.Print(total.Elapsed);
+    return code;
 }
 if (args.Contains("--reads"))
 {

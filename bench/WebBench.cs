@@ -62,6 +62,7 @@ internal static class WebBench
     /// <summary>Search and component page p50 as ratios to the JSON calls, and the component page's storage-bound parts.</summary>
     public static async Task AddRowsAsync(HttpClient http, string name, string query, int n, Report report)
     {
+        var sizes = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         // Pages are fetched as a browser fetches them after its first page: with the CSRF cookie the site gave it
         // (without it every page answers with a Set-Cookie, which the first-visit row measures).
         async Task<bool> Ok(string path, bool asBrowser = true)
@@ -69,33 +70,36 @@ internal static class WebBench
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             if (asBrowser) request.Headers.Add("Cookie", "catalog_csrf=" + BrowserCsrf);
             using var response = await http.SendAsync(request);
-            await response.Content.CopyToAsync(Stream.Null);
+            var body = await response.Content.ReadAsByteArrayAsync();
+            sizes[path] = body.Length;
             return response.IsSuccessStatusCode;
         }
         var q = Uri.EscapeDataString(query);
-        var measured = new List<(string Label, Latency Latency)>();
-        async Task<Latency> TimeAsync(string label, string path, bool asBrowser = true)
+        // Measured in turns, one request of each per round: the ratios stay fair while the machine's load changes.
+        var paths = new (string Label, string Path, bool AsBrowser)[]
         {
-            var latency = await Measure.SequentialAsync(n, _ => Ok(path, asBrowser));
-            measured.Add((label, latency));
-            return latency;
-        }
-        var searchJson = await TimeAsync("search JSON", $"api/components?q={q}&limit=20", asBrowser: false);
-        var searchPage = await TimeAsync("search page", $"search?q={q}");
-        var documentJson = await TimeAsync("document JSON", $"api/components/{name}", asBrowser: false);
-        var componentPage = await TimeAsync("component page", $"components/{name}");
-        var firstVisit = await TimeAsync("component page, first visit", $"components/{name}", asBrowser: false);
+            ("search JSON", $"api/components?q={q}&limit=20", false),
+            ("search page", $"search?q={q}", true),
+            ("document JSON", $"api/components/{name}", false),
+            ("component page", $"components/{name}", true),
+            ("component page, first visit", $"components/{name}", false),
+            ("raw Markdown", $"components/{name}/raw", true),
+            ("history page", $"components/{name}/history", true),
+        };
+        var latencies = await Measure.InterleavedAsync(n, [.. paths.Select(p => (Func<Task<bool>>)(() => Ok(p.Path, p.AsBrowser)))]);
+        var measured = paths.Select((p, i) => (p.Label, Latency: latencies[i])).ToList();
+        Latency Of(string label) => measured.Single(m => m.Label == label).Latency;
+        var (searchJson, searchPage, documentJson, componentPage) = (Of("search JSON"), Of("search page"), Of("document JSON"), Of("component page"));
+        var (firstVisit, raw, history) = (Of("component page, first visit"), Of("raw Markdown"), Of("history page"));
         var steps = await ServerTimingAsync(http, $"components/{name}", Math.Min(n, 200));
-        var raw = await TimeAsync("raw Markdown", $"components/{name}/raw");
-        var history = await TimeAsync("history page", $"components/{name}/history");
         foreach (var (label, latency) in measured.Where(m => m.Latency.Errors > 0))
         {
             report.Failures.Add($"web, {label}: {latency.Errors} errors");
         }
         report.Add("web", "search page (HTML, facets over all hits)", searchPage.P50, "ms", floor: searchJson.P50, floorName: "GET /api/components?q", target: 1.5, targetIsRatio: true,
-            extra: $"p95 {searchPage.P95:0.0} ms");
+            extra: $"p95 {searchPage.P95:0.0} ms; body {sizes[$"search?q={q}"] / 1024.0:0} KB, JSON {sizes[$"api/components?q={q}&limit=20"] / 1024.0:0} KB");
         report.Add("web", "component page (HTML, quality, graph, revisions)", componentPage.P50, "ms", floor: documentJson.P50, floorName: "GET document", target: 1.5, targetIsRatio: true,
-            extra: $"p95 {componentPage.P95:0.0} ms");
+            extra: $"p95 {componentPage.P95:0.0} ms; body {sizes[$"components/{name}"] / 1024.0:0} KB, JSON {sizes[$"api/components/{name}"] / 1024.0:0} KB");
         foreach (var (step, ms) in steps)
         {
             report.Add("web", $"  component page step: {step} (Server-Timing p50)", ms, "ms", floor: documentJson.P50, floorName: "GET document");
