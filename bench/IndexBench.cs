@@ -21,6 +21,27 @@ internal static class IndexBench
         return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var n) ? n : fallback;
     }
 
+    /// <summary>The index as its stored snapshot is written: <see cref="CatalogIndex.Export"/>, gzip'd (fastest).</summary>
+    public static byte[] Snapshot(CatalogIndex index)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        using (var writer = new BinaryWriter(gzip, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            index.Export(writer);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>A fresh index from <see cref="Snapshot"/>'s bytes (gunzip + <see cref="CatalogIndex.Import"/>).</summary>
+    public static CatalogIndex Restore(byte[] snapshot)
+    {
+        var restored = new CatalogIndex();
+        using var reader = new BinaryReader(new GZipStream(new MemoryStream(snapshot), CompressionMode.Decompress), System.Text.Encoding.UTF8);
+        restored.Import(reader);
+        return restored;
+    }
+
     private static byte[] Gunzip(byte[] data)
     {
         using var input = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
@@ -114,24 +135,14 @@ internal static class IndexBench
 
         // The snapshot a new instance starts from: its size and the time to restore it in process (storage aside).
         watch.Restart();
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        using (var writer = new BinaryWriter(gzip, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            index.Export(writer);
-        }
+        var snapshot = Snapshot(index);
         var export = watch.Elapsed.TotalMilliseconds;
-        var snapshot = buffer.ToArray();
         report.Add("index snapshot", $"{size:N0} documents: size gzip'd", snapshot.Length / 1024.0 / 1024, "MiB", extra: $"{snapshot.Length / (double)size:0} bytes a document, written in {export:0} ms");
         GC.KeepAlive(index);
         index = null;
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         watch.Restart();
-        var restored = new CatalogIndex();
-        using (var reader = new BinaryReader(new GZipStream(new MemoryStream(snapshot), CompressionMode.Decompress), System.Text.Encoding.UTF8))
-        {
-            restored.Import(reader);
-        }
+        var restored = Restore(snapshot);
         report.Add("index snapshot", $"{size:N0} documents: restore in process (gunzip + import)", watch.Elapsed.TotalMilliseconds, "ms", extra: $"{restored.Count:N0} documents");
     }
 }

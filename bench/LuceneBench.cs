@@ -132,25 +132,12 @@ internal static class LuceneBench
         index.TrimExcess();
         Settle();
         side.Values[KeptHeap] = (GC.GetTotalMemory(forceFullCollection: true) - heap0) / 1048576.0;
-        byte[] snapshot;
-        using (var buffer = new MemoryStream())
-        {
-            using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-            using (var writer = new BinaryWriter(gzip, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                index.Export(writer);
-            }
-            snapshot = buffer.ToArray();
-        }
+        var snapshot = IndexBench.Snapshot(index);
         side.Values[KeptSnapshot] = snapshot.Length / 1048576.0;
         index = null;
         Settle();
         var watch = Stopwatch.StartNew();
-        var restored = new CatalogIndex();
-        using (var reader = new BinaryReader(new GZipStream(new MemoryStream(snapshot), CompressionMode.Decompress), System.Text.Encoding.UTF8))
-        {
-            restored.Import(reader);
-        }
+        var restored = IndexBench.Restore(snapshot);
         side.Values[KeptRestore] = watch.Elapsed.TotalMilliseconds;
         GC.KeepAlive(restored);
     }
@@ -264,16 +251,7 @@ internal static class LuceneBench
 
         progress("Ours: snapshot");
         watch.Restart();
-        byte[] snapshot;
-        using (var buffer = new MemoryStream())
-        {
-            using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-            using (var writer = new BinaryWriter(gzip, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                index.Export(writer);
-            }
-            snapshot = buffer.ToArray();
-        }
+        var snapshot = IndexBench.Snapshot(index);
         side.Values["write snapshot"] = watch.Elapsed.TotalMilliseconds;
         side.Values["snapshot gzip'd"] = snapshot.Length / 1048576.0;
         index = null;
@@ -282,11 +260,7 @@ internal static class LuceneBench
         progress("Ours: restore from the snapshot (cold open)");
         heap0 = GC.GetTotalMemory(forceFullCollection: true);
         watch.Restart();
-        var restored = new CatalogIndex();
-        using (var reader = new BinaryReader(new GZipStream(new MemoryStream(snapshot), CompressionMode.Decompress), System.Text.Encoding.UTF8))
-        {
-            restored.Import(reader);
-        }
+        var restored = IndexBench.Restore(snapshot);
         side.Values["cold open"] = watch.Elapsed.TotalMilliseconds;
         restored.Search(new SearchQuery { Q = kinds[0].Queries[0] }, null, Top, DateTimeOffset.MinValue);
         side.Values["cold open + first query"] = watch.Elapsed.TotalMilliseconds;
