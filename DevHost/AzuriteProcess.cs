@@ -37,6 +37,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
+    /// <summary>One <c>npm ci</c> at a time in this process: the test run starts several Azurites at once.</summary>
+    private static readonly SemaphoreSlim InstallLock = new(1, 1);
+
     /// <summary>Installs Azurite if needed and starts it. <paramref name="dataDirectory"/> null means in memory.</summary>
     /// <summary>Completes when every port accepts connections; <see cref="StartAsync"/> may return before that.</summary>
     public Task Listening { get; private set; } = Task.CompletedTask;
@@ -47,10 +50,21 @@ public sealed class AzuriteProcess : IAsyncDisposable
     {
         var root = RepoPaths.Root;
         var azurite = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(azurite))
+        await InstallLock.WaitAsync(ct);
+        try
         {
-            log?.Invoke("Installing Azurite from package-lock.json (npm ci)...");
-            await RunAsync("npm", "ci --no-audit --no-fund --loglevel=error", root, ct);
+            // Installed, and not older than the lock file (which a pull may change, e.g. with a new patch in patches/).
+            var installed = Path.Combine(root, "node_modules", ".package-lock.json");
+            if (!File.Exists(azurite) || !File.Exists(installed)
+                || File.GetLastWriteTimeUtc(installed) < File.GetLastWriteTimeUtc(Path.Combine(root, "package-lock.json")))
+            {
+                log?.Invoke("Installing Azurite from package-lock.json (npm ci; patches/ applied after)...");
+                await RunAsync("npm", "ci --no-audit --no-fund --loglevel=error", root, ct);
+            }
+        }
+        finally
+        {
+            InstallLock.Release();
         }
 
         var (blob, queue, table) = (FreePort(), FreePort(), FreePort());

@@ -14,7 +14,7 @@ using DevHost;
 using DevHost.Tokens;
 
 // dotnet run -c Release --project bench -- [--quick | --full | --reads [--size N] [--ingest N] | --events [count] | --web
-//   | --index-load N | --index-memory N | --lucene N [--only ours|lucene] [--pool N] | --idle N]
+//   | --index-load N | --index-memory N | --lucene N [--only ours|lucene] [--pool N] | --idle N | --azurite-scaling]
 var quick = !args.Contains("--full");
 var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
     .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
@@ -53,6 +53,13 @@ if (args.Contains("--lucene"))
     await LuceneBench.RunAsync(luceneReport, Progress, luceneSize, only, IndexBench.Size(args, "--pool", 1_000));
     luceneReport.Print(total.Elapsed);
     await luceneReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", $"lucene-{luceneSize}{(only is null ? "" : "-" + only)}{(args.Contains("--pool") ? "-pool" : "")}.json"));
+    return 0;
+}
+if (args.Contains("--azurite-scaling"))
+{
+    var scalingReport = new Report("azurite-scaling", configuration);
+    await AzuriteScalingBench.RunAsync(scalingReport, Progress, [1_000, 5_000, 10_000, 20_000]);
+    scalingReport.Print(total.Elapsed);
     return 0;
 }
 if (args.Contains("--idle"))

@@ -39,7 +39,7 @@ internal sealed record PageResult(HttpStatusCode Status, string Body, string Con
 /// <see cref="PageAuth"/> (the API's own); a page never writes — the editor saves through the API.
 /// </summary>
 internal sealed class WebPages(
-    PageAuth auth, PageRenderer renderer, ComponentDocuments catalog, PageCache pageCache, ComponentQuality quality, ComponentSearch search,
+    PageAuth auth, PageRenderer renderer, ComponentDocuments catalog, PageCache pageCache, ComponentSearch search,
     ComponentGraph graph, MarkdownTemplate markdown, JobStore jobs, DevSignIn devSignIn, AuthOptions authOptions, CatalogOptions options, TimeProvider clock)
 {
     public const int PageSize = 20;
@@ -90,11 +90,11 @@ internal sealed class WebPages(
         // revision list, PageCache), then what depends on the rest of the catalog: the in-memory index, no storage.
         var timing = new ServerTiming();
         var stored = await catalog.GetAsync(name, ct);
-        var document = stored.Document;
         timing.Mark("document");
-        var (sections, revisions) = await pageCache.PartsAsync(name, stored, ct);
+        var parts = await pageCache.PartsAsync(name, stored, ct);
+        var (document, sections, revisions) = (parts.Document, parts.Sections, parts.Revisions);
         timing.Mark("html-revisions");
-        var report = await quality.EvaluateAsync(document, ct: ct);
+        var report = await pageCache.QualityAsync(parts, ct);
         timing.Mark("quality");
         var entry = await search.EntryAsync(name, ct);
         var exists = await search.NameLookupAsync(ct);
