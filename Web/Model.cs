@@ -6,9 +6,12 @@ namespace ComponentCatalog.Web;
 // Razor escapes every string, and the only markup passed in is the sanitised Markdown HTML (SectionView.Html).
 
 /// <summary>Who is looking, and what the shell needs to show it.</summary>
-public sealed record Viewer(string? Id, string Role, IReadOnlyList<string> Teams, bool DevSignIn, string? CsrfToken)
+public sealed record Viewer(string? Id, string Role, IReadOnlyList<string> Teams, bool SignInOffered, string? CsrfToken)
 {
     public bool SignedIn => Id is not null;
+
+    /// <summary>What the header shows: the sign-in's name when it has one, else the id.</summary>
+    public string? DisplayName { get; init; }
 }
 
 public sealed record FacetOption(string Value, int Count, bool Selected, string Url);

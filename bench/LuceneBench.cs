@@ -132,12 +132,12 @@ internal static class LuceneBench
         index.TrimExcess();
         Settle();
         side.Values[KeptHeap] = (GC.GetTotalMemory(forceFullCollection: true) - heap0) / 1048576.0;
-        var snapshot = IndexBench.Snapshot(index);
-        side.Values[KeptSnapshot] = snapshot.Length / 1048576.0;
+        var snapshot = Snapshot(index);
+        side.Values[KeptSnapshot] = snapshot.Parts.Sum(part => (long)part.Length) / 1048576.0;
         index = null;
         Settle();
         var watch = Stopwatch.StartNew();
-        var restored = IndexBench.Restore(snapshot);
+        var restored = Restore(snapshot);
         side.Values[KeptRestore] = watch.Elapsed.TotalMilliseconds;
         GC.KeepAlive(restored);
     }
@@ -251,20 +251,20 @@ internal static class LuceneBench
 
         progress("Ours: snapshot");
         watch.Restart();
-        var snapshot = IndexBench.Snapshot(index);
+        var snapshot = Snapshot(index);
         side.Values["write snapshot"] = watch.Elapsed.TotalMilliseconds;
-        side.Values["snapshot gzip'd"] = snapshot.Length / 1048576.0;
+        side.Values["snapshot gzip'd"] = snapshot.Parts.Sum(part => (long)part.Length) / 1048576.0;
         index = null;
         Settle();
 
         progress("Ours: restore from the snapshot (cold open)");
         heap0 = GC.GetTotalMemory(forceFullCollection: true);
         watch.Restart();
-        var restored = IndexBench.Restore(snapshot);
+        var restored = Restore(snapshot);
         side.Values["cold open"] = watch.Elapsed.TotalMilliseconds;
         restored.Search(new SearchQuery { Q = kinds[0].Queries[0] }, null, Top, DateTimeOffset.MinValue);
         side.Values["cold open + first query"] = watch.Elapsed.TotalMilliseconds;
-        snapshot = [];
+        snapshot = ([], 0);
         Settle();
         side.Values["heap after open"] = (GC.GetTotalMemory(forceFullCollection: true) - heap0) / 1048576.0;
 
@@ -410,6 +410,27 @@ internal static class LuceneBench
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
+
+    /// <summary>The snapshot as the reconcile job stores it: the exported parts, each compressed (format 2, lazy parts).</summary>
+    private static (byte[][] Parts, int Eager) Snapshot(CatalogIndex index)
+    {
+        var (parts, eager) = index.Export();
+        var compressed = new byte[parts.Count][];
+        Parallel.For(0, parts.Count, p => compressed[p] = SnapshotCompression.Compress(parts[p]));
+        return (compressed, eager);
+    }
+
+    /// <summary>A fresh index from every part of <see cref="Snapshot"/> (eager parts imported, then all the others).</summary>
+    private static CatalogIndex Restore((byte[][] Parts, int Eager) snapshot)
+    {
+        var (parts, eager) = snapshot;
+        var decoded = new byte[eager][];
+        Parallel.For(0, eager, p => decoded[p] = SnapshotCompression.Decompress(parts[p]));
+        var restored = new CatalogIndex();
+        restored.Import(decoded, parts.Length, p => SnapshotCompression.Decompress(parts[p]));
+        Parallel.ForEach(restored.MissingParts(), p => restored.AddPart(p, SnapshotCompression.Decompress(parts[p])));
+        return restored;
     }
 
     /// <summary>Counts the bytes written to it and keeps none.</summary>

@@ -14,7 +14,8 @@ using DevHost;
 using DevHost.Tokens;
 
 // dotnet run -c Release --project bench -- [--quick | --full | --reads [--size N] [--ingest N] | --events [count] | --web
-//   | --index-load N | --index-memory N | --lucene N [--only ours|lucene] [--pool N] | --idle N | --azurite-scaling]
+//   | --index-load N | --index-memory N [--azurite [--devhost]] [--codecs] | --lucene N [--only ours|lucene] [--pool N]
+//   | --idle N | --azurite-scaling]
 var quick = !args.Contains("--full");
 var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
     .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
@@ -40,7 +41,10 @@ if (args.Contains("--index-memory"))
 {
     var indexReport = new Report("index-memory", configuration);
     var memorySize = IndexBench.Size(args, "--index-memory", 10_000);
-    IndexBench.RunMemory(indexReport, Progress, memorySize);
+    AzuriteProcess? snapshotStorage = args.Contains("--azurite") ? await AzuriteProcess.StartAsync(dataDirectory: null) : null;
+    await IndexBench.RunMemoryAsync(indexReport, Progress, memorySize, snapshotStorage?.ConnectionString, args.Contains("--codecs"),
+        args.Contains("--devhost") ? configuration : null);
+    if (snapshotStorage is not null) await snapshotStorage.DisposeAsync();
     indexReport.Print(total.Elapsed);
     await indexReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", $"index-memory-{memorySize}.json"));
     return 0;

@@ -46,6 +46,24 @@ param webSignInClientId string = ''
 @description('Trust X-MS-CLIENT-PRINCIPAL (Auth__TrustAppServiceAuthentication) — only with webSignInClientId, and only after docs/deploy.md "Check website sign-in" passed on this app: the Flex Consumption plan documentation lists built-in authentication (EasyAuth) as not supported (unauthenticated callers are not blocked), so a client-sent principal header may reach the app unchecked (ADR 0021).')
 param trustWebSignInPrincipal bool = false
 
+@description('Website sign-in by the app itself (ADR 0021; WebSignIn__*): the client id of the app registration browsers sign in with — best the API\'s own registration, so its app roles and teams claim apply — with the Web redirect URI https://<host>/signin/callback. Empty: off.')
+param appSignInClientId string = ''
+
+@description('That registration\'s client secret (WebSignIn__ClientSecret): the value, or a Key Vault reference @Microsoft.KeyVault(SecretUri=https://<vault>.vault.azure.net/secrets/<name>) that the app\'s identity may read (Key Vault Secrets User).')
+@secure()
+param appSignInClientSecret string = ''
+
+@description('Key that encrypts the website\'s session cookie (WebSignIn__CookieKey), at least 32 characters, or a Key Vault reference. Default: new per deployment, so browsers sign in again after each deployment; set it to keep sessions.')
+@secure()
+param appSignInCookieKey string = '${newGuid()}${newGuid()}'
+
+@description('The cookie key before the last rotation (WebSignIn__PreviousCookieKey): its cookies are still read until they expire. Empty: none.')
+@secure()
+param appSignInPreviousCookieKey string = ''
+
+@description('The redirect URI registered for the app\'s sign-in (WebSignIn__RedirectUri). Empty: https://<function app name>.azurewebsites.net/signin/callback; set it for a custom domain.')
+param appSignInRedirectUri string = ''
+
 @description('Requests per principal (or client IP) per minute, per instance (RateLimit__PermitsPerMinute).')
 @minValue(1)
 param rateLimitPermitsPerMinute int = 600
@@ -137,6 +155,17 @@ var appSettings = {
   Auth__TrustAppServiceAuthentication: string(!empty(webSignInClientId) && trustWebSignInPrincipal)
 }
 
+// The app's own OIDC sign-in, only when appSignInClientId is set: the authority is this tenant's Entra ID v2.
+var signInRedirectUri = empty(appSignInRedirectUri) ? 'https://${functionAppName}.azurewebsites.net/signin/callback' : appSignInRedirectUri
+var appSignInSettings = empty(appSignInClientId) ? {} : {
+  WebSignIn__Authority: tenantAuthority
+  WebSignIn__ClientId: appSignInClientId
+  WebSignIn__ClientSecret: appSignInClientSecret
+  WebSignIn__CookieKey: appSignInCookieKey
+  WebSignIn__PreviousCookieKey: appSignInPreviousCookieKey
+  WebSignIn__RedirectUri: signInRedirectUri
+}
+
 var maintenanceSettings = toObject(items(maintenanceSchedules), s => 'Maintenance__${s.key}Schedule', s => s.value)
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -209,7 +238,7 @@ module functionApp 'modules/function-app.bicep' = {
     webSignInAudiences: [authAudience, webSignInClientId]
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    appSettings: union(maintenanceSettings, appSettings)
+    appSettings: union(maintenanceSettings, appSettings, appSignInSettings)
   }
 }
 
@@ -218,6 +247,9 @@ output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
 
 @description('Endpoint of the change-events topic (empty unless createEventGridTopic).')
 output eventGridTopicEndpoint string = createEventGridTopic ? eventGridTopic!.outputs.endpoint : ''
+
+@description('Redirect URI to register for the app\'s own sign-in (empty unless appSignInClientId).')
+output appSignInRedirectUri string = empty(appSignInClientId) ? '' : signInRedirectUri
 
 @description('Name of the Function App.')
 output functionAppName string = functionApp.outputs.name

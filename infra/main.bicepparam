@@ -10,6 +10,10 @@ param authAudience = readEnvironmentVariable('AUTH_AUDIENCE', 'api://component-c
 // Empty: Entra ID v2 tokens of the deployment's tenant (issuer and metadata derived in main.bicep).
 param authIssuer = readEnvironmentVariable('AUTH_ISSUER', '')
 param authMetadataAddress = readEnvironmentVariable('AUTH_METADATA_ADDRESS', '')
+// Website sign-in by the app itself (docs/deploy.md): empty client id = off. The secret from the environment (or a
+// Key Vault reference string); the cookie key defaults to a new one per deployment unless APP_SIGNIN_COOKIE_KEY is set.
+param appSignInClientId = readEnvironmentVariable('APP_SIGNIN_CLIENT_ID', '')
+param appSignInClientSecret = readEnvironmentVariable('APP_SIGNIN_CLIENT_SECRET', '')
 
 param tableNames = [
   'Components'

@@ -21,6 +21,7 @@ public sealed class ProblemMapperTests
         [new ForbiddenException("x"), HttpStatusCode.Forbidden],
         [new RateLimitedException(TimeSpan.FromSeconds(3)), HttpStatusCode.TooManyRequests],
         [new StorageUnavailableException(new RequestFailedException(503, "secret storage text")), HttpStatusCode.ServiceUnavailable],
+        [new UpstreamUnavailableException("x"), HttpStatusCode.BadGateway],
         [new InvalidOperationException("Server=db;Password=hunter2"), HttpStatusCode.InternalServerError],
     ];
 

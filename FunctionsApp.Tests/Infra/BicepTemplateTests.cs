@@ -240,6 +240,25 @@ public sealed partial class BicepTemplateTests
     }
 
     [TestMethod]
+    public void Template_AppSignIn_IsOffWithoutAClientId_AndItsSecretsAreSecureParameters()
+    {
+        var settings = (string)_template["variables"]!["appSignInSettings"]!;
+        var site = Resources("Microsoft.Web/sites").Single();
+
+        StringAssert.StartsWith(settings, "[if(empty(parameters('appSignInClientId')), createObject(),");
+        foreach (var setting in new[] { "WebSignIn__Authority", "WebSignIn__ClientId", "WebSignIn__ClientSecret", "WebSignIn__CookieKey", "WebSignIn__PreviousCookieKey", "WebSignIn__RedirectUri" })
+        {
+            StringAssert.Contains(settings, $"'{setting}'", setting);
+        }
+        foreach (var secret in new[] { "appSignInClientSecret", "appSignInCookieKey", "appSignInPreviousCookieKey" })
+        {
+            Assert.AreEqual("securestring", (string?)_template["parameters"]![secret]!["type"], secret);
+        }
+        Assert.AreEqual(string.Empty, (string?)_template["parameters"]!["appSignInClientId"]!["defaultValue"]);
+        Assert.AreEqual("[parameters('identityId')]", (string?)site["properties"]!["keyVaultReferenceIdentity"], "Key Vault references resolve with the app's identity");
+    }
+
+    [TestMethod]
     public void Template_AppSettings_AreASecureModuleParameter()
     {
         var module = ModuleDeployment("function-app");

@@ -113,4 +113,65 @@ public sealed class IndexSnapshotTests
         Assert.HasCount(12, (await other.SearchAsync(new SearchQuery(), null, 50)).Items);
         Assert.IsFalse(other.LoadedFromSnapshot, "a snapshot of another format is not used");
     }
+    [TestMethod]
+    public async Task StoredParts_AcrossChunkRows_ReadBackEachAlone_AndRowsWithoutAPointerAreNoSnapshot()
+    {
+        var sut = TestStorage.CreateCatalog();
+        var store = new IndexStore(sut.Tables);
+        Assert.IsNull(await store.OpenSnapshotAsync(CatalogIndex.SnapshotFormat, _ => true), "no snapshot yet");
+        // A writer that died after writing its chunk rows, before its pointer (the commit point).
+        await sut.Tables.Components.UpsertEntityAsync(new TableEntity(IndexStore.SnapshotPartition, "deadbeef.000000") { ["D0"] = new byte[] { 1, 2, 3 } });
+        Assert.IsNull(await store.OpenSnapshotAsync(CatalogIndex.SnapshotFormat, _ => true), "chunk rows without a pointer are no snapshot");
+
+        var random = new Random(5);
+        var parts = new[] { 100_000, 900_000, 0, 50_000, 700_000 }.Select(n =>
+        {
+            var bytes = new byte[n];
+            random.NextBytes(bytes);
+            return bytes;
+        }).ToList();
+        var covers = sut.Clock.GetUtcNow();
+        await store.WriteSnapshotAsync(parts, eager: 2, covers, CatalogIndex.SnapshotFormat);
+
+        Assert.IsNull(await store.OpenSnapshotAsync(CatalogIndex.SnapshotFormat + 1, _ => true), "another format is not read");
+        Assert.IsNull(await store.OpenSnapshotAsync(CatalogIndex.SnapshotFormat, _ => false), "a snapshot the caller cannot use is not read");
+        var snapshot = await store.OpenSnapshotAsync(CatalogIndex.SnapshotFormat, c => c == covers);
+        Assert.IsNotNull(snapshot);
+        Assert.AreEqual(5, snapshot.Parts);
+        Assert.AreEqual(2, snapshot.Eager);
+        foreach (var part in new[] { 4, 1, 3, 0, 2 })
+        {
+            CollectionAssert.AreEqual(parts[part], await snapshot.ReadPartAsync(part), $"part {part}");
+        }
+        var rows = sut.Tables.Components.Query<TableEntity>(e => e.PartitionKey == IndexStore.SnapshotPartition).Select(e => e.RowKey).ToList();
+        Assert.HasCount(4, rows, "the pointer and three chunk rows of 640,000 bytes for 1,750,000 bytes: " + string.Join(',', rows));
+        Assert.DoesNotContain("deadbeef.000000", rows, "the next snapshot deletes rows no pointer names");
+    }
+
+    [TestMethod]
+    public async Task DamagedLazyPart_FoundAfterTheFirstAnswer_IndexIsRebuiltByAScan()
+    {
+        var sut = await SeedAsync();
+        await sut.Search.WriteSnapshotAsync();
+        // The last bytes belong to the last part: entry word ids, read in the background after the first answer.
+        var chunk = sut.Tables.Components.Query<TableEntity>(e => e.PartitionKey == IndexStore.SnapshotPartition && e.RowKey != "current").Single();
+        var last = chunk.Keys.Where(k => k.StartsWith('D')).OrderBy(k => int.Parse(k[1..], System.Globalization.CultureInfo.InvariantCulture)).Last();
+        var data = chunk.GetBinary(last)!;
+        data[^1] ^= 0xFF;
+        chunk[last] = data;
+        await sut.Tables.Components.UpsertEntityAsync(chunk, TableUpdateMode.Replace);
+
+        var fresh = TestStorage.NewSearch(sut.Tables, sut.Clock, sut.Options);
+        Assert.HasCount(12, (await fresh.SearchAsync(new SearchQuery(), null, 50)).Items);
+        Assert.IsTrue(fresh.LoadedFromSnapshot, "the eager parts were sound: the first answer came from the snapshot");
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (fresh.LoadedFromSnapshot && DateTime.UtcNow < deadline)
+        {
+            await fresh.SearchAsync(new SearchQuery { Q = "ledger" }, null, 50);
+            await Task.Delay(50);
+        }
+        Assert.IsFalse(fresh.LoadedFromSnapshot, "within 20 s the damaged part was found and the index rebuilt by a scan");
+        Assert.AreEqual(await ResultsAsync(sut.Search), await ResultsAsync(fresh));
+    }
 }

@@ -56,6 +56,7 @@ public static class AccessPolicy
         ["PreviewPage"] = CatalogRole.None,
         ["SignInPage"] = CatalogRole.None,
         ["SignIn"] = CatalogRole.None,
+        ["SignInCallback"] = CatalogRole.None,
         ["SignOut"] = CatalogRole.None,
         ["SiteAsset"] = CatalogRole.None,
         // Writers manage subscriptions to their teams' components only (EventSubscriptions); admins all.

@@ -11,12 +11,13 @@ namespace ComponentCatalog.Auth;
 
 public static class AuthSetup
 {
-    /// <summary>Authentication (JWT, API keys, App Service principal), roles, rate limiting and request limits.</summary>
+    /// <summary>Authentication (JWT, API keys, the website's session cookie, App Service principal), roles, rate limiting and request limits.</summary>
     public static FunctionsApplicationBuilder AddCatalogAuth(this FunctionsApplicationBuilder builder)
     {
         builder.AddValidatedOptions<AuthOptions>(AuthOptions.SettingsSection);
         builder.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.SettingsSection);
         builder.AddValidatedOptions<RequestLimitOptions>(RequestLimitOptions.SettingsSection);
+        builder.AddValidatedOptions<WebSignInOptions>(WebSignInOptions.SettingsSection);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new JwtValidator(
@@ -27,6 +28,7 @@ public static class AuthSetup
             AzureHosting.Marker(sp.GetRequiredService<IConfiguration>())));
         builder.Services.AddSingleton<Storage.ApiKeyStore>();
         builder.Services.AddSingleton<ApiKeyService>();
+        builder.Services.AddSingleton<SessionTickets>();
         builder.Services.AddSingleton<Authenticator>();
         builder.Services.AddSingleton<ClientRateLimiter>();
         builder.Services.AddSingleton<RequestGate>();

@@ -5,8 +5,8 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Auth;
 
 /// <summary>
-/// Credentials a browser carries in cookies: the Development sign-in's dev token (<see cref="SessionCookie"/>) or
-/// App Service authentication's session (which reaches the app as the trusted <c>X-MS-CLIENT-PRINCIPAL</c>).
+/// Credentials a browser carries in cookies: in <see cref="SessionCookie"/> the app's own sign-in session
+/// (<see cref="SessionTickets"/>, encrypted) or the Development sign-in's dev token (a JWT), or App Service authentication's session (which reaches the app as the trusted <c>X-MS-CLIENT-PRINCIPAL</c>).
 /// A browser sends cookies with every request, also one a hostile site triggers, so cookie credentials count on a
 /// script-made request only with the double-submit CSRF proof: header <see cref="CsrfHeader"/> equal to cookie
 /// <see cref="CsrfCookie"/> (HttpOnly; the page hands the value to its own scripts in a meta tag). A cross-site
@@ -37,7 +37,7 @@ public static class BrowserSession
             return fromHeaders;
         }
         return cookies.TryGetValue(SessionCookie, out var token) && token.Length > 0 && CsrfProven(headers, cookies)
-            ? new Credentials(CredentialKind.Bearer, token) { FromLoopback = CredentialReader.IsLoopbackHost(headers) }
+            ? FromCookie(token, headers)
             : Credentials.None;
     }
 
@@ -46,8 +46,14 @@ public static class BrowserSession
         fromHeaders.Kind != CredentialKind.None
             ? fromHeaders
             : Cookies(headers).TryGetValue(SessionCookie, out var token) && token.Length > 0
-                ? new Credentials(CredentialKind.Bearer, token) { FromLoopback = CredentialReader.IsLoopbackHost(headers) }
+                ? FromCookie(token, headers)
                 : Credentials.None;
+
+    /// <summary>The session cookie's value: the app's own session ticket, else a dev token validated like a bearer token.</summary>
+    private static Credentials FromCookie(string value, HttpHeadersCollection headers) =>
+        SessionTickets.IsTicket(value)
+            ? new Credentials(CredentialKind.Session, value)
+            : new Credentials(CredentialKind.Bearer, value) { FromLoopback = CredentialReader.IsLoopbackHost(headers) };
 
     /// <summary>The CSRF cookie's value, when the browser sent one.</summary>
     public static string? CsrfToken(HttpHeadersCollection headers) =>

@@ -9,6 +9,9 @@ public enum CredentialKind
     Bearer,
     ApiKey,
     ClientPrincipal,
+
+    /// <summary>The website's own encrypted session cookie (<see cref="SessionTickets"/>); never read from a header.</summary>
+    Session,
 }
 
 /// <summary>What the request presented, before anything is validated. <see cref="Value"/> is a secret: never log it.</summary>

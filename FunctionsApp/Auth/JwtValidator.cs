@@ -91,24 +91,43 @@ public sealed partial class JwtValidator
     }
 
     /// <summary>Fresh per call: the handler flips refresh flags on the parameters when it re-reads metadata.</summary>
-    private TokenValidationParameters Parameters(bool acceptDevTokens) => new()
+    private TokenValidationParameters Parameters(bool acceptDevTokens)
     {
-        ValidIssuer = _options.Issuer,
-        ValidAudience = _options.Audience,
+        var parameters = Strict(_options.Audience, _options.ClockSkewSeconds, _metadata, ResolveKeys);
+        parameters.ValidIssuer = _options.Issuer;
+        parameters.ValidAlgorithms = acceptDevTokens ? [.. AsymmetricAlgorithms, SecurityAlgorithms.HmacSha256] : AsymmetricAlgorithms;
+        parameters.RoleClaimType = CatalogClaims.Roles;
+        parameters.NameClaimType = CatalogClaims.Subject;
+        return parameters;
+    }
+
+    /// <summary>
+    /// The checks every token the app accepts gets (bearer tokens here, the website sign-in's id_tokens in
+    /// OidcSignIn): issuer, audience, lifetime with at most 30 s skew, expiry and signature required, asymmetric
+    /// algorithms, keys only as <paramref name="resolver"/> names them. Fresh per call.
+    /// </summary>
+    internal static TokenValidationParameters Strict(
+        string audience, int clockSkewSeconds, BaseConfigurationManager? metadata, IssuerSigningKeyResolverUsingConfiguration resolver) => new()
+    {
+        ValidAudience = audience,
         ValidateIssuer = true,
         ValidateAudience = true,
         ValidateLifetime = true,
         RequireExpirationTime = true,
         RequireSignedTokens = true,
         RequireAudience = true,
-        ClockSkew = TimeSpan.FromSeconds(Math.Clamp(_options.ClockSkewSeconds, 0, 30)),
-        ValidAlgorithms = acceptDevTokens ? [.. AsymmetricAlgorithms, SecurityAlgorithms.HmacSha256] : AsymmetricAlgorithms,
+        ClockSkew = TimeSpan.FromSeconds(Math.Clamp(clockSkewSeconds, 0, 30)),
+        ValidAlgorithms = AsymmetricAlgorithms,
         TryAllIssuerSigningKeys = false,
-        ConfigurationManager = _metadata,
-        IssuerSigningKeyResolverUsingConfiguration = ResolveKeys,
-        RoleClaimType = CatalogClaims.Roles,
-        NameClaimType = CatalogClaims.Subject,
+        ConfigurationManager = metadata,
+        IssuerSigningKeyResolverUsingConfiguration = resolver,
     };
+
+    /// <summary>The metadata's keys with the token's <c>kid</c>; none for a token without one.</summary>
+    internal static IEnumerable<SecurityKey> KeysByKid(string kid, BaseConfiguration? configuration) =>
+        string.IsNullOrEmpty(kid) || configuration is null
+            ? []
+            : configuration.SigningKeys.Where(k => string.Equals(k.KeyId, kid, StringComparison.Ordinal));
 
     /// <summary>
     /// HS256 → the dev key (or nothing); anything else → the metadata key with the token's <c>kid</c>. A symmetric
@@ -122,12 +141,7 @@ public sealed partial class JwtValidator
             return _devKey is null || !parameters.ValidAlgorithms.Contains(SecurityAlgorithms.HmacSha256) ? [] : [_devKey];
         }
 
-        if (string.IsNullOrEmpty(kid) || configuration is null)
-        {
-            return [];
-        }
-
-        return [.. configuration.SigningKeys.Where(k => string.Equals(k.KeyId, kid, StringComparison.Ordinal))];
+        return [.. KeysByKid(kid, configuration)];
     }
 
     /// <summary>The issuer's metadata, when one is to be used: always outside Development, in Development only when set.</summary>

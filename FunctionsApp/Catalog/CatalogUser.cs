@@ -15,6 +15,9 @@ public sealed record CatalogUser(string Id, CatalogRole Role, IReadOnlySet<strin
     /// <summary>Signed in with an API key (a CI pusher), not interactively with a token or the platform's sign-in.</summary>
     public bool ViaApiKey { get; init; }
 
+    /// <summary>A name to show (the website sign-in's <c>name</c> claim); never used to decide anything.</summary>
+    public string? DisplayName { get; init; }
+
     public bool IsAtLeast(CatalogRole role) => Role >= role;
 
     /// <summary>Writers change documents whose owner is one of their teams; admins change any.</summary>

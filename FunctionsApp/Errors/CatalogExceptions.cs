@@ -49,6 +49,9 @@ public sealed class InvalidCredentialsException()
 
 public sealed class ForbiddenException(string message) : CatalogException(message);
 
+/// <summary>502: a service the request depends on (the identity provider at sign-in) did not answer. Never carries its error text.</summary>
+public sealed class UpstreamUnavailableException(string message) : CatalogException(message);
+
 public sealed class RateLimitedException(TimeSpan retryAfter)
     : CatalogException("Too many requests; slow down and retry later.")
 {

@@ -33,6 +33,8 @@ public static class ProblemMapper
         ForbiddenException e => new(HttpStatusCode.Forbidden, "Forbidden", e.Message),
         RateLimitedException e => new(HttpStatusCode.TooManyRequests, "Too many requests", e.Message,
             Headers: new Dictionary<string, string> { ["Retry-After"] = RetryAfterSeconds(e.RetryAfter) }),
+        UpstreamUnavailableException e => new(HttpStatusCode.BadGateway, "Bad gateway", e.Message,
+            Headers: new Dictionary<string, string> { ["Retry-After"] = "5" }),
         StorageUnavailableException e => new(HttpStatusCode.ServiceUnavailable, "Service unavailable", e.Message,
             Headers: new Dictionary<string, string> { ["Retry-After"] = "5" }),
         _ => new(HttpStatusCode.InternalServerError, "Internal error",

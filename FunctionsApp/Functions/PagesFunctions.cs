@@ -9,7 +9,7 @@ namespace ComponentCatalog.Functions;
 /// the API. The search page's route is an optional parameter that only <c>search</c> satisfies, so it answers
 /// <c>/</c> (a route cannot be empty) and <c>/search</c>, and never shadows another route.
 /// </summary>
-internal sealed class PagesFunctions(WebPages pages)
+internal sealed class PagesFunctions(WebPages pages, OidcSignIn signIn)
 {
     [Function("SearchPage")]
     public async Task<HttpResponseData> Search(
@@ -60,6 +60,11 @@ internal sealed class PagesFunctions(WebPages pages)
     public async Task<HttpResponseData> SignInForm(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "signin")] HttpRequestData req, CancellationToken ct) =>
         await PageResponses.WriteAsync(req, await pages.SignInFormAsync(req, ct));
+
+    [Function("SignInCallback")]
+    public async Task<HttpResponseData> SignInCallback(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "signin/callback")] HttpRequestData req, CancellationToken ct) =>
+        await PageResponses.WriteAsync(req, await signIn.CallbackAsync(req, ct));
 
     [Function("SignIn")]
     public async Task<HttpResponseData> SignIn(

@@ -40,7 +40,7 @@ internal sealed record PageResult(HttpStatusCode Status, string Body, string Con
 /// </summary>
 internal sealed class WebPages(
     PageAuth auth, PageRenderer renderer, ComponentDocuments catalog, PageCache pageCache, ComponentSearch search,
-    ComponentGraph graph, MarkdownTemplate markdown, JobStore jobs, DevSignIn devSignIn, AuthOptions authOptions, CatalogOptions options, TimeProvider clock)
+    ComponentGraph graph, MarkdownTemplate markdown, JobStore jobs, DevSignIn devSignIn, OidcSignIn oidc, AuthOptions authOptions, CatalogOptions options, TimeProvider clock)
 {
     public const int PageSize = 20;
     private const int FacetScanLimit = 5000;
@@ -195,8 +195,14 @@ internal sealed class WebPages(
     public async Task<PageResult> SignInFormAsync(HttpRequestData req, CancellationToken ct)
     {
         var caller = await auth.AuthenticateAsync(req, stateChanging: false, ct);
+        if (oidc.Enabled)
+        {
+            return WithCsrfCookie(caller, req.Query["signedout"] == "1"
+                ? await RenderAsync<MessagePage>(caller, new MessageView(200, "Signed out", "You are signed out of the catalog.", OfferSignIn: true))
+                : await oidc.BeginAsync(req, req.Query["returnUrl"] ?? "/", ct));
+        }
         return WithCsrfCookie(caller, devSignIn.Enabled
-            ? await RenderAsync<SignInPage>(caller, new SignInView(ReturnUrl(req.Query["returnUrl"]), CatalogClaims.AllRoles, null))
+            ? await RenderAsync<SignInPage>(caller, new SignInView(ReturnUrls.Local(req.Query["returnUrl"]), CatalogClaims.AllRoles, null))
             : await MessageAsync(caller, HttpStatusCode.NotFound, "Not here", "Development sign-in is off: this app signs people in with Entra ID."));
     }
 
@@ -208,7 +214,7 @@ internal sealed class WebPages(
             return await MessageAsync(caller, HttpStatusCode.NotFound, "Not here", "Development sign-in is off: this app signs people in with Entra ID.");
         }
         var form = HttpUtility.ParseQueryString(await req.ReadTextAsync(16 * 1024, ct));
-        var returnUrl = ReturnUrl(form["returnUrl"]);
+        var returnUrl = ReturnUrls.Local(form["returnUrl"]);
         if (caller.NewCsrfCookie || !BrowserSession.Matches(form["csrf"], caller.CsrfToken))
         {
             return WithCsrfCookie(caller, await RenderAsync<SignInPage>(caller, new SignInView(returnUrl, CatalogClaims.AllRoles, "The form expired; sign in again."), HttpStatusCode.BadRequest));
@@ -226,7 +232,8 @@ internal sealed class WebPages(
     public async Task<PageResult> SignOutAsync(HttpRequestData req, CancellationToken ct)
     {
         var form = HttpUtility.ParseQueryString(await req.ReadTextAsync(16 * 1024, ct));
-        var result = PageResult.Redirect("/");
+        // With the app's own sign-in, "/" would send the browser straight back through the provider's single sign-on.
+        var result = PageResult.Redirect(oidc.Enabled ? "/signin?signedout=1" : "/");
         if (BrowserSession.Matches(form["csrf"], BrowserSession.CsrfToken(req.Headers)))
         {
             result.Cookies.Add((BrowserSession.SessionCookie, string.Empty, TimeSpan.Zero, true));
@@ -247,8 +254,8 @@ internal sealed class WebPages(
         catch (CatalogException e) when (e is UnauthorizedException or InvalidCredentialsException)
         {
             var back = Uri.EscapeDataString(req.Url.PathAndQuery);
-            result = !stateChanging && (devSignIn.Enabled || authOptions.TrustAppServiceAuthentication)
-                ? PageResult.Redirect(devSignIn.Enabled ? "/signin?returnUrl=" + back : "/.auth/login/aad?post_login_redirect_uri=" + back)
+            result = !stateChanging && (devSignIn.Enabled || oidc.Enabled || authOptions.TrustAppServiceAuthentication)
+                ? PageResult.Redirect(devSignIn.Enabled || oidc.Enabled ? "/signin?returnUrl=" + back : "/.auth/login/aad?post_login_redirect_uri=" + back)
                 : await MessageAsync(caller, HttpStatusCode.Unauthorized, "Sign in needed", e.Message, offerSignIn: true);
         }
         catch (ForbiddenException e)
@@ -319,10 +326,6 @@ internal sealed class WebPages(
         unified.Split('\n')
             .Where(l => l.Length > 0 && !l.StartsWith("--- ", StringComparison.Ordinal) && !l.StartsWith("+++ ", StringComparison.Ordinal))
             .Select(l => l[0] is '+' or '-' ? new DiffLineView(l[0], l[1..]) : new DiffLineView(' ', l.StartsWith(' ') ? l[1..] : l));
-
-    /// <summary>Only a local path: a sign-in never sends the browser to another site.</summary>
-    private static string ReturnUrl(string? url) =>
-        url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
 
     private static NameValueCollection Parse(NameValueCollection query)
     {

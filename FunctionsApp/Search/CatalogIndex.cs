@@ -8,7 +8,7 @@ namespace ComponentCatalog.Search;
 /// (BM25), and incoming edges for the graph. Pure and thread-safe (one writer or many readers);
 /// <see cref="ComponentSearch"/> keeps it fed from storage.
 /// </summary>
-public sealed class CatalogIndex
+public sealed partial class CatalogIndex
 {
     private const double K1 = 1.2;
     private const double B = 0.75;
@@ -17,41 +17,51 @@ public sealed class CatalogIndex
 
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly List<IndexEntry?> _entries = [];
-    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
-    private readonly SortedSet<string> _names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<int>> _byOwner = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<int>> _byTag = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<int>> _byLibrary = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<int>> _byLifecycle = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<int>> _incoming = new(StringComparer.Ordinal);
+    private Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private SortedSet<string> _names = new(StringComparer.Ordinal);
+    private Dictionary<string, HashSet<int>> _byOwner = new(StringComparer.Ordinal);
+    private Dictionary<string, HashSet<int>> _byTag = new(StringComparer.Ordinal);
+    private Dictionary<string, HashSet<int>> _byLibrary = new(StringComparer.Ordinal);
+    private Dictionary<string, HashSet<int>> _byLifecycle = new(StringComparer.Ordinal);
+    private Dictionary<string, HashSet<int>> _incoming = new(StringComparer.Ordinal);
     // Words are numbered once. Each word keeps its postings as one byte buffer of (entry id delta, weight in half
     // units) varints, in the order entries were added; each entry keeps its sorted word ids as delta varints (for
     // removal). About 3 bytes a word-in-document instead of 12 for an int list plus id and weight arrays
     // (docs/adr/0071-index-memory-and-snapshot.md). Removed entries are skipped in the postings, then compacted.
-    private readonly Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
+    private Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
     /// <summary>Every word ever indexed, sorted: prefix completion of the last query word, typo candidates.</summary>
-    private readonly SortedSet<string> _vocabulary = new(StringComparer.Ordinal);
+    private SortedSet<string> _vocabulary = new(StringComparer.Ordinal);
     private readonly List<Postings> _postings = [];
-    private readonly List<byte[]?> _entryWords = [];
+    private readonly List<ReadOnlyMemory<byte>> _entryWords = [];
     /// <summary>Shared copies of the filter values and edge targets, which repeat across entries.</summary>
-    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private double _totalLength;
     private long _staleSlots;
     private long _slots;
 
-    /// <summary>One word's postings: (entry id − previous id, weight × 2) varints; <see cref="Frequency"/> counts live entries.</summary>
+    /// <summary>
+    /// One word's postings: (entry id − previous id, weight × 2) varints, first those restored from a snapshot (the
+    /// slice [<see cref="Offset"/>, +<see cref="Length"/>) of snapshot part <see cref="Part"/>, fetched when first
+    /// needed; none when <see cref="Part"/> is −1), then <see cref="Tail"/>, appended since. <see cref="Frequency"/>
+    /// counts live entries.
+    /// </summary>
     private struct Postings
     {
-        public byte[] Data;
+        public int Part;
+        public int Offset;
         public int Length;
+        public byte[] Tail;
+        public int TailLength;
         public int Last;
         public int Frequency;
 
+        public static Postings Empty => new() { Part = -1, Tail = [], Last = -1 };
+
         public void Append(int id, float weight)
         {
-            if (Data.Length - Length < 10) Array.Resize(ref Data, Math.Max(8, Data.Length * 2));
-            Length = Varint.Write(Data, Length, (uint)(id - Last));
-            Length = Varint.Write(Data, Length, Units(weight));
+            if (Tail.Length - TailLength < 10) Array.Resize(ref Tail, Math.Max(8, Tail.Length * 2));
+            TailLength = Varint.Write(Tail, TailLength, (uint)(id - Last));
+            TailLength = Varint.Write(Tail, TailLength, Units(weight));
             Last = id;
         }
     }
@@ -92,20 +102,22 @@ public sealed class CatalogIndex
     /// <summary>Decodes a word's postings: (entry id, weight).</summary>
     private void ForEachPosting(int wordId, Action<int, double> visit)
     {
-        var postings = _postings[wordId];
-        var data = postings.Data.AsSpan(0, postings.Length);
-        var at = 0;
         var id = -1;
-        while (at < data.Length)
+        for (var segment = 0; segment < 2; segment++)
         {
-            id += (int)Varint.Read(data, ref at);
-            var units = Varint.Read(data, ref at);
-            visit(id, units / 2.0);
+            var data = segment == 0 ? RestoredPostings(wordId) : _postings[wordId].Tail.AsSpan(0, _postings[wordId].TailLength);
+            var at = 0;
+            while (at < data.Length)
+            {
+                id += (int)Varint.Read(data, ref at);
+                var units = Varint.Read(data, ref at);
+                visit(id, units / 2.0);
+            }
         }
     }
 
     /// <summary>An entry's sorted word ids, decoded.</summary>
-    private static List<int> WordsOf(byte[] encoded)
+    private static List<int> WordsOf(ReadOnlySpan<byte> encoded)
     {
         var words = new List<int>();
         var at = 0;
@@ -171,7 +183,7 @@ public sealed class CatalogIndex
                 {
                     _wordIds[term] = wordId = _postings.Count;
                     _vocabulary.Add(term);
-                    _postings.Add(new Postings { Data = [], Last = -1 });
+                    _postings.Add(Postings.Empty);
                 }
                 words[k++] = (wordId, weight);
             }
@@ -206,148 +218,12 @@ public sealed class CatalogIndex
         try
         {
             var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
-            for (var w = 0; w < postings.Length; w++) Array.Resize(ref postings[w].Data, postings[w].Length);
+            for (var w = 0; w < postings.Length; w++) Array.Resize(ref postings[w].Tail, postings[w].TailLength);
             _postings.TrimExcess();
             _entries.TrimExcess();
             _entryWords.TrimExcess();
         }
         finally { _lock.ExitWriteLock(); }
-    }
-
-    /// <summary>The snapshot format this build writes and reads; any other is ignored (the index is loaded by a scan).</summary>
-    internal const int SnapshotFormat = 1;
-
-    /// <summary>
-    /// Writes the whole index as it is in memory (words with their postings, entry slots with their words), so
-    /// <see cref="Import"/> restores exactly this state without re-tokenising or re-parsing any entry.
-    /// </summary>
-    internal void Export(BinaryWriter writer)
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            writer.Write(SnapshotFormat);
-            var byId = new string[_postings.Count];
-            foreach (var (word, id) in _wordIds) byId[id] = word;
-            writer.Write(byId.Length);
-            for (var w = 0; w < byId.Length; w++)
-            {
-                var postings = _postings[w];
-                writer.Write(byId[w]);
-                writer.Write(postings.Frequency);
-                writer.Write(postings.Last);
-                writer.Write(postings.Length);
-                writer.Write(postings.Data, 0, postings.Length);
-            }
-            writer.Write(_entries.Count);
-            for (var id = 0; id < _entries.Count; id++)
-            {
-                if (_entries[id] is not { } entry)
-                {
-                    writer.Write(false);
-                    continue;
-                }
-                writer.Write(true);
-                var metadata = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(entry, CatalogJson.Options);
-                writer.Write(metadata.Length);
-                writer.Write(metadata);
-                var words = _entryWords[id]!;
-                writer.Write(words.Length);
-                writer.Write(words);
-            }
-            writer.Write(_totalLength);
-            writer.Write(_staleSlots);
-            writer.Write(_slots);
-        }
-        finally { _lock.ExitReadLock(); }
-    }
-
-    /// <summary>
-    /// Replaces this index with an exported one. Throws <see cref="InvalidDataException"/> when the data is not a
-    /// snapshot of this format (the caller then loads by a scan); this index is left empty or unchanged then.
-    /// </summary>
-    internal void Import(BinaryReader reader)
-    {
-        try
-        {
-            if (reader.ReadInt32() != SnapshotFormat) throw new InvalidDataException("Not an index snapshot of this format.");
-            var wordCount = reader.ReadInt32();
-            var words = new string[wordCount];
-            var postings = new List<Postings>(wordCount);
-            for (var w = 0; w < wordCount; w++)
-            {
-                words[w] = reader.ReadString();
-                var frequency = reader.ReadInt32();
-                var last = reader.ReadInt32();
-                var length = reader.ReadInt32();
-                postings.Add(new Postings { Frequency = frequency, Last = last, Length = length, Data = ReadExactly(reader, length) });
-            }
-            var slots = reader.ReadInt32();
-            var entries = new List<IndexEntry?>(slots);
-            var entryWords = new List<byte[]?>(slots);
-            for (var id = 0; id < slots; id++)
-            {
-                if (!reader.ReadBoolean())
-                {
-                    entries.Add(null);
-                    entryWords.Add(null);
-                    continue;
-                }
-                var metadata = ReadExactly(reader, reader.ReadInt32());
-                entries.Add(System.Text.Json.JsonSerializer.Deserialize<IndexEntry>(metadata, CatalogJson.Options)
-                    ?? throw new InvalidDataException("An empty entry."));
-                entryWords.Add(ReadExactly(reader, reader.ReadInt32()));
-            }
-            var totalLength = reader.ReadDouble();
-            var staleSlots = reader.ReadInt64();
-            var allSlots = reader.ReadInt64();
-
-            _lock.EnterWriteLock();
-            try
-            {
-                foreach (var map in new[] { _byOwner, _byTag, _byLibrary, _byLifecycle, _incoming }) map.Clear();
-                _ids.Clear();
-                _names.Clear();
-                _entries.Clear();
-                _entryWords.Clear();
-                _wordIds.Clear();
-                _vocabulary.Clear();
-                _postings.Clear();
-                _strings.Clear();
-                _postings.AddRange(postings);
-                for (var w = 0; w < words.Length; w++) _wordIds[words[w]] = w;
-                _vocabulary.UnionWith(words);
-                _entryWords.AddRange(entryWords);
-                for (var id = 0; id < entries.Count; id++)
-                {
-                    if (entries[id] is not { } entry)
-                    {
-                        _entries.Add(null);
-                        continue;
-                    }
-                    entry = Shared(entry);
-                    _entries.Add(entry);
-                    _ids[entry.Name] = id;
-                    _names.Add(entry.Name);
-                    AddFilters(entry, id);
-                }
-                _totalLength = totalLength;
-                _staleSlots = staleSlots;
-                _slots = allSlots;
-            }
-            finally { _lock.ExitWriteLock(); }
-        }
-        catch (Exception e) when (e is EndOfStreamException or System.Text.Json.JsonException or ArgumentException or IOException or FormatException)
-        {
-            throw new InvalidDataException("A damaged index snapshot.", e);
-        }
-    }
-
-    private static byte[] ReadExactly(BinaryReader reader, int length)
-    {
-        if (length < 0) throw new InvalidDataException("A negative length.");
-        var data = reader.ReadBytes(length);
-        return data.Length == length ? data : throw new EndOfStreamException();
     }
 
     public void Remove(string name)
@@ -504,50 +380,92 @@ public sealed class CatalogIndex
 
         // Word at a time, rarest first: the first word's postings (filtered) are the candidates, each later word keeps
         // those it also matches. Per word, a document's best variant counts: matched as typed first, then BM25.
-        Dictionary<int, (double Score, int Exact)>? candidates = null;
-        foreach (var options in variants)
+        // State per entry slot in pooled arrays (no dictionary, no allocation per posting); the page is a top-k
+        // selection of limit + 1, not a sort of every hit.
+        var slots = _entries.Count;
+        var pool = System.Buffers.ArrayPool<double>.Shared;
+        var stages = System.Buffers.ArrayPool<int>.Shared;
+        var score = pool.Rent(slots);
+        var best = pool.Rent(slots);
+        var stage = stages.Rent(slots);
+        var touched = new List<int>();
+        try
         {
-            var best = new Dictionary<int, (double Bm25, bool Exact)>();
-            foreach (var (wordId, isExact, idf) in options)
+            Array.Clear(stage, 0, slots);
+            // stage[id]: 2 × (words matched so far) + 1 when the current word matched it, +0 otherwise; exact counts
+            // kept in the upper bits: stage = (exact << 16) | (matched << 1) | current.
+            for (var w = 0; w < variants.Count; w++)
             {
-                ForEachPosting(wordId, (id, tf) =>
+                var next = new List<int>(w == 0 ? 256 : touched.Count);
+                foreach (var (wordId, isExact, idf) in variants[w])
+                for (int segment = 0, id = -1; segment < 2; segment++)
                 {
-                    if (candidates is not null && !candidates.ContainsKey(id)) return;
-                    if (_entries[id] is not { } entry) return;
-                    var bm25 = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * entry.Length / averageLength));
-                    if (best.TryGetValue(id, out var current))
+                    var data = segment == 0 ? RestoredPostings(wordId) : _postings[wordId].Tail.AsSpan(0, _postings[wordId].TailLength);
+                    var at = 0;
+                    while (at < data.Length)
                     {
-                        if (isExact && !current.Exact || isExact == current.Exact && bm25 > current.Bm25) best[id] = (bm25, isExact);
+                        id += (int)Varint.Read(data, ref at);
+                        var tf = Varint.Read(data, ref at) / 2.0;
+                        var state = stage[id];
+                        if ((state >> 1 & 0x7FFF) != w) continue;
+                        if (_entries[id] is not { } entry) continue;
+                        var bm25 = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * entry.Length / averageLength));
+                        if ((state & 1) == 0)
+                        {
+                            if (w == 0 && !matches(id)) continue;
+                            stage[id] = state | 1;
+                            best[id] = isExact ? bm25 + TierWeight : bm25;
+                            next.Add(id);
+                        }
+                        else
+                        {
+                            var candidate = isExact ? bm25 + TierWeight : bm25;
+                            if (candidate > best[id]) best[id] = candidate;
+                        }
                     }
-                    else if (candidates is not null || matches(id))
-                    {
-                        best[id] = (bm25, isExact);
-                    }
-                });
+                }
+                foreach (var id in next)
+                {
+                    var exact = best[id] >= TierWeight;
+                    var previous = w == 0 ? 0 : score[id];
+                    score[id] = previous + (exact ? best[id] - TierWeight : best[id]);
+                    stage[id] = ((stage[id] >> 16) + (exact ? 1 : 0)) << 16 | (w + 1) << 1;
+                }
+                touched = next;
+                if (touched.Count == 0) return new SearchPage([], null);
             }
-            var kept = new Dictionary<int, (double Score, int Exact)>(best.Count);
-            foreach (var (id, (bm25, isExact)) in best)
+
+            // Top limit + 1 by (rank desc, name asc): a heap whose root is the worst kept.
+            var worstFirst = Comparer<(double Rank, string Name)>.Create((a, b) =>
+                a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank) : string.CompareOrdinal(b.Name, a.Name));
+            var top = new PriorityQueue<(double Rank, IndexEntry Entry), (double Rank, string Name)>(worstFirst);
+            foreach (var id in touched)
             {
-                var (score, exact) = candidates is null ? (0d, 0) : candidates[id];
-                kept[id] = (score + bm25, exact + (isExact ? 1 : 0));
+                var entry = _entries[id]!;
+                var rank = Math.Round((stage[id] >> 16) * TierWeight + Math.Min(score[id], TierWeight - 1), 6);
+                if (after is not null && !IsAfter(rank, entry.Name, after)) continue;
+                if (top.Count <= limit)
+                {
+                    top.Enqueue((rank, entry), (rank, entry.Name));
+                }
+                else if (top.TryPeek(out _, out var worst) && worstFirst.Compare((rank, entry.Name), worst) > 0)
+                {
+                    top.EnqueueDequeue((rank, entry), (rank, entry.Name));
+                }
             }
-            candidates = kept;
-            if (candidates.Count == 0) return new SearchPage([], null);
+            var hits = new List<(double Rank, IndexEntry Entry)>(top.Count);
+            while (top.TryDequeue(out var hit, out _)) hits.Add(hit);
+            hits.Reverse();
+            var page = hits.Take(limit).ToList();
+            var more = hits.Count > limit ? new SearchCursor(page[^1].Rank, page[^1].Entry.Name) : null;
+            return new SearchPage(page.Select(h => h.Entry).ToList(), more);
         }
-
-        var hits = new List<(double Rank, IndexEntry Entry)>();
-        foreach (var (id, (score, exact)) in candidates!)
+        finally
         {
-            var entry = _entries[id]!;
-            var rank = Math.Round(exact * TierWeight + Math.Min(score, TierWeight - 1), 6);
-            if (after is not null && !IsAfter(rank, entry.Name, after)) continue;
-            hits.Add((rank, entry));
+            pool.Return(score);
+            pool.Return(best);
+            stages.Return(stage);
         }
-
-        hits.Sort((a, b) => a.Rank != b.Rank ? b.Rank.CompareTo(a.Rank) : string.CompareOrdinal(a.Entry.Name, b.Entry.Name));
-        var page = hits.Take(limit).ToList();
-        var next = hits.Count > limit ? new SearchCursor(page[^1].Rank, page[^1].Entry.Name) : null;
-        return new SearchPage(page.Select(h => h.Entry).ToList(), next);
     }
 
     /// <summary>Above any BM25 sum: ranks by "matched as typed" first.</summary>
@@ -555,6 +473,9 @@ public sealed class CatalogIndex
 
     /// <summary>At most this many completions of a prefix (the most common first).</summary>
     private const int MaxCompletions = 64;
+
+    /// <summary>At most this many words one edit away (the most common first): bounds a typo query's postings work.</summary>
+    private const int MaxTypos = 32;
 
     /// <summary>The indexed words a query word matches: itself; as the last word, its completions; if 5+ letters, words one edit away.</summary>
     private IEnumerable<(int WordId, bool Exact)> Variants(string word, bool prefix)
@@ -573,13 +494,16 @@ public sealed class CatalogIndex
         }
         if (word.Length >= 5)
         {
+            var typos = new List<int>();
             foreach (var candidate in _vocabulary)
             {
-                if (Math.Abs(candidate.Length - word.Length) <= 1 && !found.ContainsKey(_wordIds[candidate]) && OneEditApart(word, candidate))
+                if (Math.Abs(candidate.Length - word.Length) <= 1 && OneEditApart(word, candidate)
+                    && _wordIds[candidate] is var typo && !found.ContainsKey(typo) && _postings[typo].Frequency > 0)
                 {
-                    found[_wordIds[candidate]] = false;
+                    typos.Add(typo);
                 }
             }
+            foreach (var typo in typos.OrderByDescending(t => _postings[t].Frequency).ThenBy(t => t).Take(MaxTypos)) found[typo] = false;
         }
         return found.Select(f => (f.Key, f.Value));
     }
@@ -612,10 +536,14 @@ public sealed class CatalogIndex
 
     private void RemoveLocked(string name)
     {
-        if (!_ids.Remove(name, out var id) || _entries[id] is not { } entry)
+        if (!_ids.TryGetValue(name, out var id) || _entries[id] is not { } entry)
         {
+            _ids.Remove(name);
             return;
         }
+        // First what may fail (a restored entry's words come from a snapshot part): nothing is changed then.
+        var words = WordsOf(EntryWords(id));
+        _ids.Remove(name);
         _entries[id] = null;
         _names.Remove(name);
         RemoveFrom(_byOwner, entry.Owner, id);
@@ -623,13 +551,12 @@ public sealed class CatalogIndex
         foreach (var library in entry.Libraries) RemoveFrom(_byLibrary, library, id);
         RemoveFrom(_byLifecycle, entry.Lifecycle?.ToString(), id);
         foreach (var edge in entry.Edges) RemoveFrom(_incoming, edge.To, id);
-        var words = WordsOf(_entryWords[id]!);
         var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
         foreach (var wordId in words)
         {
             postings[wordId].Frequency--;
         }
-        _entryWords[id] = null;
+        _entryWords[id] = default;
         _totalLength -= entry.Length;
         _staleSlots += words.Count;
         if (_staleSlots > 1_000_000 && _staleSlots > _slots / 2)
@@ -644,12 +571,14 @@ public sealed class CatalogIndex
         var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
         for (var w = 0; w < postings.Length; w++)
         {
-            var kept = new Postings { Data = new byte[postings[w].Length], Last = -1, Frequency = postings[w].Frequency };
+            var kept = Postings.Empty;
+            kept.Tail = new byte[postings[w].Length + postings[w].TailLength];
+            kept.Frequency = postings[w].Frequency;
             ForEachPosting(w, (id, tf) =>
             {
                 if (_entries[id] is not null) kept.Append(id, (float)tf);
             });
-            Array.Resize(ref kept.Data, kept.Length);
+            Array.Resize(ref kept.Tail, kept.TailLength);
             postings[w] = kept;
         }
         _slots -= _staleSlots;
@@ -658,11 +587,17 @@ public sealed class CatalogIndex
 
     private void AddFilters(IndexEntry entry, int id)
     {
-        AddTo(_byOwner, entry.Owner, id);
-        foreach (var tag in entry.Tags) AddTo(_byTag, tag, id);
-        foreach (var library in entry.Libraries) AddTo(_byLibrary, library, id);
-        AddTo(_byLifecycle, entry.Lifecycle?.ToString(), id);
+        AddFilters(_byOwner, _byTag, _byLibrary, _byLifecycle, entry, id);
         foreach (var edge in entry.Edges) AddTo(_incoming, edge.To, id);
+    }
+
+    private static void AddFilters(Dictionary<string, HashSet<int>> byOwner, Dictionary<string, HashSet<int>> byTag,
+        Dictionary<string, HashSet<int>> byLibrary, Dictionary<string, HashSet<int>> byLifecycle, IndexEntry entry, int id)
+    {
+        AddTo(byOwner, entry.Owner, id);
+        foreach (var tag in entry.Tags) AddTo(byTag, tag, id);
+        foreach (var library in entry.Libraries) AddTo(byLibrary, library, id);
+        AddTo(byLifecycle, entry.Lifecycle?.ToString(), id);
     }
 
     private static void AddTo(Dictionary<string, HashSet<int>> map, string? key, int id)

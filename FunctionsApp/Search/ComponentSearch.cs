@@ -50,6 +50,7 @@ public sealed partial class ComponentSearch(
     {
         var after = continuationToken is null ? null : tokens.Parse(continuationToken, query);
         await EnsureCurrentAsync(ct);
+        await ReadPartsForAsync(query, ct);
         var staleBefore = clock.GetUtcNow().AddDays(-options.StaleAfterDays);
         var page = index.Search(query, after, limit, staleBefore);
         return (page.Items, page.Next is null ? null : tokens.Create(query, page.Next));
@@ -88,8 +89,17 @@ public sealed partial class ComponentSearch(
     /// </summary>
     public void Apply(string name, IndexEntry? entry)
     {
-        if (entry is null) index.Remove(name);
-        else if (index.Get(name) is not { } current || current.Revision <= entry.Revision) index.Upsert(entry);
+        try
+        {
+            if (entry is null) index.Remove(name);
+            else if (index.Get(name) is not { } current || current.Revision <= entry.Revision) index.Upsert(entry);
+        }
+        catch (Exception e) when (e is InvalidDataException or Errors.StorageUnavailableException)
+        {
+            // A part of the restored snapshot this write needed could not be read: rebuild by a scan at the next refresh.
+            LogSnapshotUnusable(logger, e);
+            _snapshotBroken = true;
+        }
     }
 
     /// <summary>Loads the index on first use; afterwards starts a background poll when one is due.</summary>
@@ -98,6 +108,11 @@ public sealed partial class ComponentSearch(
         if (!_loaded)
         {
             await LoadAsync(ct);
+            return;
+        }
+        if (_snapshotBroken)
+        {
+            await RefreshCoreAsync(ct);
             return;
         }
 
@@ -228,6 +243,15 @@ public sealed partial class ComponentSearch(
         try
         {
             var now = clock.GetUtcNow();
+            if (_snapshotBroken)
+            {
+                _snapshotPart = null;
+                index.Clear();
+                LoadedFromSnapshot = false;
+                _snapshotBroken = false;
+                await ReloadLockedAsync(now, ct);
+                return;
+            }
             if (now - _watermark > MaxLogGap)
             {
                 await ReloadLockedAsync(now, ct);
@@ -283,57 +307,112 @@ public sealed partial class ComponentSearch(
     public async Task<int> WriteSnapshotAsync(CancellationToken ct = default)
     {
         await CurrentEntriesAsync(ct);
-        byte[] data;
+        List<byte[]> parts;
+        int eager;
         DateTimeOffset covers;
         await _gate.WaitAsync(ct);
         try
         {
             covers = _watermark;
-            using var buffer = new MemoryStream();
-            using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-            using (var writer = new BinaryWriter(gzip, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                index.Export(writer);
-            }
-            data = buffer.ToArray();
+            (parts, eager) = index.Export();
         }
         finally
         {
             _gate.Release();
         }
-        await store.WriteSnapshotAsync(data, covers, CatalogIndex.SnapshotFormat, ct);
-        return data.Length;
+        var compressed = new byte[parts.Count][];
+        Parallel.For(0, parts.Count, p => compressed[p] = SnapshotCompression.Compress(parts[p]));
+        await store.WriteSnapshotAsync(compressed, eager, covers, CatalogIndex.SnapshotFormat, ct);
+        return compressed.Sum(c => c.Length);
     }
 
     /// <summary>
     /// Loads the stored snapshot and catches up from the change log; false (index untouched or emptied) when there is
-    /// no snapshot of this format, it is too old, or it is damaged: the caller then scans the heads.
+    /// no snapshot of this format, it is too old, or it is damaged: the caller then scans the heads. Only the eager parts
+    /// (vocabulary, entries) are read before the index answers; postings and entry words are read when a query or a
+    /// write first needs them, and all of them in the background after.
     /// </summary>
     private async Task<bool> TryLoadSnapshotLockedAsync(DateTimeOffset now, CancellationToken ct)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var snapshot = await store.ReadSnapshotAsync(CatalogIndex.SnapshotFormat, ct);
-            if (snapshot is null || now - snapshot.Covers > MaxSnapshotAge || snapshot.Covers > now + ClockSkew) return false;
-            using (var reader = new BinaryReader(new System.IO.Compression.GZipStream(new MemoryStream(snapshot.Data), System.IO.Compression.CompressionMode.Decompress), System.Text.Encoding.UTF8))
-            {
-                index.Import(reader);
-            }
+            var snapshot = await store.OpenSnapshotAsync(CatalogIndex.SnapshotFormat,
+                covers => now - covers <= MaxSnapshotAge && covers <= now + ClockSkew, ct);
+            if (snapshot is null) return false;
+            var parts = new System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<Task<byte[]>>>();
+            _snapshotPart = part => parts.GetOrAdd(part, p => new Lazy<Task<byte[]>>(() => Task.Run(async () =>
+                SnapshotCompression.Decompress(await snapshot.ReadPartAsync(p)), CancellationToken.None))).Value;
+            var read = _snapshotPart;
+            var eager = await Task.WhenAll(Enumerable.Range(0, snapshot.Eager).Select(read));
+            index.Import(eager, snapshot.Parts, part => read(part).GetAwaiter().GetResult());
             documents.Clear();
             _watermark = snapshot.Covers;
+            await CatchUpLockedAsync(now, ct);
         }
         catch (InvalidDataException e)
         {
             LogSnapshotUnusable(logger, e);
+            _snapshotPart = null;
+            index.Clear();
             return false;
         }
-        await CatchUpLockedAsync(now, ct);
+        catch
+        {
+            _snapshotPart = null;
+            throw;
+        }
         _loaded = true;
         LoadedFromSnapshot = true;
         LogSnapshotLoaded(logger, index.Count, watch.ElapsedMilliseconds);
+        _ = Task.Run(ReadRestOfSnapshotAsync, CancellationToken.None);
         return true;
     }
+
+    /// <summary>Reads a restored snapshot's parts not yet read, two at a time; a damaged or unreadable one has the index reloaded by a scan.</summary>
+    private async Task ReadRestOfSnapshotAsync()
+    {
+        try
+        {
+            await Parallel.ForEachAsync(index.MissingParts(), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (part, _) =>
+            {
+                if (_snapshotPart is { } read) index.AddPart(part, await read(part));
+            });
+            _snapshotPart = null;
+            // The read allocated the rows' JSON and compressed bytes besides the parts the index keeps: give that back
+            // once instead of carrying it as resident memory (as after a scan).
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+        catch (Exception e) when (e is InvalidDataException or Errors.StorageUnavailableException)
+        {
+            LogSnapshotUnusable(logger, e);
+            _snapshotBroken = true;
+        }
+    }
+
+    /// <summary>Reads the snapshot parts <paramref name="query"/> needs and are not here yet (only after a restore).</summary>
+    private async Task ReadPartsForAsync(SearchQuery query, CancellationToken ct)
+    {
+        if (_snapshotPart is not { } read) return;
+        var missing = index.MissingParts(query);
+        if (missing.Count == 0) return;
+        try
+        {
+            foreach (var (part, data) in missing.Zip(await Task.WhenAll(missing.Select(read)).WaitAsync(ct))) index.AddPart(part, data);
+        }
+        catch (Exception e) when (e is InvalidDataException or Errors.StorageUnavailableException)
+        {
+            LogSnapshotUnusable(logger, e);
+            _snapshotBroken = true;
+            await RefreshCoreAsync(ct);
+        }
+    }
+
+    /// <summary>While a restored snapshot is still being read: its part by number, decompressed (each read once).</summary>
+    private volatile Func<int, Task<byte[]>>? _snapshotPart;
+
+    /// <summary>A part of the restored snapshot could not be read: the index is rebuilt by a scan at the next refresh.</summary>
+    private volatile bool _snapshotBroken;
 
     private async Task LoadAsync(CancellationToken ct)
     {

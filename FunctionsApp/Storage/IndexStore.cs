@@ -19,8 +19,6 @@ public sealed record ChangeIntent(string Name, int Revision, string WriteId, str
 /// <summary>One row of the change log: an intent, with its key and when it was announced.</summary>
 public sealed record ChangeRow(string Key, string Name, int Revision, string WriteId, DateTimeOffset At);
 
-/// <summary>A stored snapshot of an index (docs/adr/0071-index-memory-and-snapshot.md): its bytes and the change-log position it covers.</summary>
-public sealed record IndexSnapshot(byte[] Data, DateTimeOffset Covers);
 
 /// <summary>What the search index needs of a head: its revision, write id, whether it is live, and its entry.</summary>
 public sealed record IndexedHead(string Name, int Revision, string WriteId, IndexEntry? Entry);
@@ -116,38 +114,63 @@ public sealed class IndexStore(CatalogTables tables)
 
     private const string SnapshotPointer = "current";
 
-    /// <summary>Chunk rows of 15 binary properties of 64,000 bytes: under the 1 MiB entity limit.</summary>
+    /// <summary>
+    /// Chunk rows of 10 binary properties of 64,000 bytes: under the 1 MiB entity limit even as base64 (Azurite
+    /// counts the request's bytes and rejected the 15-property rows of format 1 at 960,000 bytes).
+    /// </summary>
     private const int SnapshotPropertyBytes = 64_000;
 
-    private const int SnapshotProperties = 15;
+    private const int SnapshotProperties = 10;
+
+    private const int SnapshotRowBytes = SnapshotPropertyBytes * SnapshotProperties;
+
+    /// <summary>Chunk rows written or read at once: one round trip at a time leaves Azurite and the network idle.</summary>
+    private const int SnapshotParallelism = 4;
+
+    /// <summary>Per part in the pointer's <c>Parts</c> property: its length (4 bytes) and the first 8 bytes of its SHA-256.</summary>
+    private const int PartEntryBytes = 12;
 
     /// <summary>
-    /// Stores a snapshot: its chunk rows first, then the pointer row (the commit point: a reader never sees a
-    /// half-written snapshot), then the chunks of earlier snapshots are deleted.
+    /// Stores a snapshot made of independently decodable parts (concatenated, then cut into chunk rows), the first
+    /// <paramref name="eager"/> of them needed before the index answers: the chunk rows first, then the pointer row
+    /// (the commit point: a reader never sees a half-written snapshot) with each part's length and hash, the covered
+    /// change-log position and the format; then the chunks of earlier snapshots are deleted.
     /// </summary>
-    public async Task WriteSnapshotAsync(byte[] data, DateTimeOffset covers, int format, CancellationToken ct = default)
+    internal async Task WriteSnapshotAsync(IReadOnlyList<byte[]> parts, int eager, DateTimeOffset covers, int format, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
         var id = Guid.NewGuid().ToString("N");
-        const int rowBytes = SnapshotPropertyBytes * SnapshotProperties;
-        var chunks = (data.Length + rowBytes - 1) / rowBytes;
-        for (var c = 0; c < chunks; c++)
+        var total = parts.Sum(p => (long)p.Length);
+        if (total > int.MaxValue || parts.Count * PartEntryBytes > SnapshotPropertyBytes) throw new ArgumentException("A snapshot too large for its rows.", nameof(parts));
+        var data = new byte[total];
+        var table = new byte[parts.Count * PartEntryBytes];
+        var at = 0;
+        for (var p = 0; p < parts.Count; p++)
+        {
+            parts[p].CopyTo(data, at);
+            at += parts[p].Length;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(table.AsSpan(p * PartEntryBytes), parts[p].Length);
+            System.Security.Cryptography.SHA256.HashData(parts[p]).AsSpan(0, 8).CopyTo(table.AsSpan(p * PartEntryBytes + 4));
+        }
+        var chunks = (data.Length + SnapshotRowBytes - 1) / SnapshotRowBytes;
+        await Parallel.ForAsync(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = SnapshotParallelism, CancellationToken = ct }, async (c, token) =>
         {
             var row = new TableEntity(SnapshotPartition, ChunkKey(id, c));
             for (var p = 0; p < SnapshotProperties; p++)
             {
-                var start = c * rowBytes + p * SnapshotPropertyBytes;
+                var start = c * SnapshotRowBytes + p * SnapshotPropertyBytes;
                 if (start >= data.Length) break;
                 row["D" + p.ToString(CultureInfo.InvariantCulture)] = data.AsSpan(start, Math.Min(SnapshotPropertyBytes, data.Length - start)).ToArray();
             }
-            await StorageErrors.GuardAsync(() => tables.Components.UpsertEntityAsync(row, TableUpdateMode.Replace, ct), ct);
-        }
+            await StorageErrors.GuardAsync(() => tables.Components.UpsertEntityAsync(row, TableUpdateMode.Replace, token), token);
+        });
         var pointer = new TableEntity(SnapshotPartition, SnapshotPointer)
         {
             ["Id"] = id,
             ["Chunks"] = chunks,
             ["Length"] = data.Length,
-            ["Sha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(data)),
+            ["Parts"] = table,
+            ["Eager"] = eager,
             ["Covers"] = covers,
             ["Format"] = format,
         };
@@ -162,50 +185,121 @@ public sealed class IndexStore(CatalogTables tables)
             }
             return true;
         }, ct);
-        foreach (var key in old)
+        foreach (var batch in old.Chunk(100))
         {
-            await StorageErrors.GuardAsync(() => tables.Components.DeleteEntityAsync(SnapshotPartition, key, ETag.All, ct), ct);
+            var actions = batch.Select(key => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(SnapshotPartition, key), ETag.All)).ToList();
+            await StorageErrors.GuardAsync(() => tables.Components.SubmitTransactionAsync(actions, ct), ct);
         }
     }
 
     /// <summary>
-    /// The stored snapshot of <paramref name="format"/>; null when there is none or it has another format. Throws
-    /// <see cref="InvalidDataException"/> when its rows are missing or do not match the pointer's length and hash.
+    /// The stored snapshot's pointer, for reading its parts; null when there is none, it has another format, or the
+    /// change-log position it covers is not <paramref name="usable"/> (too old: nothing more is read then).
+    /// Throws <see cref="InvalidDataException"/> when the pointer is damaged.
     /// </summary>
-    public async Task<IndexSnapshot?> ReadSnapshotAsync(int format, CancellationToken ct = default)
+    internal async Task<StoredSnapshot?> OpenSnapshotAsync(int format, Func<DateTimeOffset, bool> usable, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
         var pointer = await StorageErrors.GuardAsync(() => tables.Components.GetEntityIfExistsAsync<TableEntity>(SnapshotPartition, SnapshotPointer, cancellationToken: ct), ct);
         if (!pointer.HasValue || pointer.Value!.GetInt32("Format") != format) return null;
         var head = pointer.Value!;
-        var id = head.GetString("Id") ?? string.Empty;
         var length = head.GetInt32("Length") ?? -1;
-        var chunks = head.GetInt32("Chunks") ?? -1;
-        if (length < 0 || chunks < 0 || head.GetDateTimeOffset("Covers") is not { } covers) throw new InvalidDataException("A damaged snapshot pointer.");
-        var data = new byte[length];
-        var at = 0;
-        var rows = 0;
-        await StorageErrors.GuardAsync(async () =>
+        var table = head.GetBinary("Parts") ?? [];
+        var eager = head.GetInt32("Eager") ?? -1;
+        if (length < 0 || head.GetInt32("Chunks") != (length + SnapshotRowBytes - 1) / SnapshotRowBytes || table.Length % PartEntryBytes != 0
+            || eager < 1 || eager > table.Length / PartEntryBytes || head.GetDateTimeOffset("Covers") is not { } covers)
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SnapshotPartition} and RowKey ge {id + "."} and RowKey lt {id + "/"}");
-            await foreach (var row in tables.Components.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            throw new InvalidDataException("A damaged snapshot pointer.");
+        }
+        var parts = new (int Start, int Length, byte[] Hash)[table.Length / PartEntryBytes];
+        var total = 0L;
+        for (var p = 0; p < parts.Length; p++)
+        {
+            var partLength = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(table.AsSpan(p * PartEntryBytes));
+            if (partLength < 0) throw new InvalidDataException("A damaged snapshot pointer.");
+            parts[p] = ((int)total, partLength, table.AsSpan(p * PartEntryBytes + 4, 8).ToArray());
+            total += partLength;
+        }
+        if (total != length) throw new InvalidDataException("Snapshot parts that do not add up to its length.");
+        return usable(covers) ? new StoredSnapshot(this, head.GetString("Id") ?? string.Empty, covers, eager, parts) : null;
+    }
+
+    /// <summary>One chunk row's bytes (<paramref name="expected"/> long); <see cref="InvalidDataException"/> when missing or of another length.</summary>
+    private async Task<byte[]> ReadChunkAsync(string id, int chunk, int expected, CancellationToken ct)
+    {
+        var row = await StorageErrors.GuardAsync(() => tables.Components.GetEntityIfExistsAsync<TableEntity>(SnapshotPartition, ChunkKey(id, chunk), cancellationToken: ct), ct);
+        if (!row.HasValue) throw new InvalidDataException("A snapshot chunk is missing.");
+        var data = new byte[expected];
+        var at = 0;
+        for (var p = 0; p < SnapshotProperties && row.Value!.GetBinary("D" + p.ToString(CultureInfo.InvariantCulture)) is { } bytes; p++)
+        {
+            if (at + bytes.Length > expected) throw new InvalidDataException("A snapshot chunk longer than its pointer says.");
+            bytes.CopyTo(data, at);
+            at += bytes.Length;
+        }
+        return at == expected ? data : throw new InvalidDataException("A snapshot chunk shorter than its pointer says.");
+    }
+
+    /// <summary>
+    /// A stored snapshot being read: its parts by number, each from the chunk rows that hold it (a row is read once
+    /// however many parts share it) and checked against its hash in the pointer.
+    /// </summary>
+    internal sealed class StoredSnapshot
+    {
+        private readonly IndexStore _store;
+        private readonly string _id;
+        private readonly (int Start, int Length, byte[] Hash)[] _parts;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<Task<byte[]>>> _chunks = new();
+
+        /// <summary>Per chunk row, the parts still to read from it: a row is dropped once its last part has it.</summary>
+        private readonly int[] _readers;
+
+        internal StoredSnapshot(IndexStore store, string id, DateTimeOffset covers, int eager, (int Start, int Length, byte[] Hash)[] parts)
+        {
+            _store = store;
+            _id = id;
+            Covers = covers;
+            Eager = eager;
+            _parts = parts;
+            var length = parts.Length == 0 ? 0 : parts[^1].Start + parts[^1].Length;
+            _readers = new int[(length + SnapshotRowBytes - 1) / SnapshotRowBytes];
+            foreach (var (start, partLength, _) in parts)
             {
-                if (row.RowKey != ChunkKey(id, rows)) throw new InvalidDataException("A snapshot chunk is missing.");
-                rows++;
-                for (var p = 0; p < SnapshotProperties && row.GetBinary("D" + p.ToString(CultureInfo.InvariantCulture)) is { } part; p++)
+                for (var c = start / SnapshotRowBytes; partLength > 0 && c <= (start + partLength - 1) / SnapshotRowBytes; c++) _readers[c]++;
+            }
+        }
+
+        /// <summary>The change-log position the snapshot covers.</summary>
+        public DateTimeOffset Covers { get; }
+
+        /// <summary>How many parts (from the first) the index needs before it answers.</summary>
+        public int Eager { get; }
+
+        public int Parts => _parts.Length;
+
+        /// <summary>Part <paramref name="part"/> as stored (compressed); <see cref="InvalidDataException"/> when its rows are missing or it does not match its hash.</summary>
+        public async Task<byte[]> ReadPartAsync(int part, CancellationToken ct = default)
+        {
+            var (start, length, hash) = _parts[part];
+            var data = new byte[length];
+            if (length > 0)
+            {
+                var last = _parts[^1].Start + _parts[^1].Length;
+                for (var c = start / SnapshotRowBytes; c <= (start + length - 1) / SnapshotRowBytes; c++)
                 {
-                    if (at + part.Length > length) throw new InvalidDataException("A snapshot longer than its pointer says.");
-                    part.CopyTo(data, at);
-                    at += part.Length;
+                    var chunk = c;
+                    var rowStart = chunk * SnapshotRowBytes;
+                    var rowBytes = Math.Min(SnapshotRowBytes, last - rowStart);
+                    var row = await _chunks.GetOrAdd(chunk, _ => new Lazy<Task<byte[]>>(() => _store.ReadChunkAsync(_id, chunk, rowBytes, CancellationToken.None))).Value.WaitAsync(ct);
+                    var from = Math.Max(start, rowStart);
+                    var to = Math.Min(start + length, rowStart + rowBytes);
+                    row.AsSpan(from - rowStart, to - from).CopyTo(data.AsSpan(from - start));
+                    if (Interlocked.Decrement(ref _readers[chunk]) == 0) _chunks.TryRemove(chunk, out _);
                 }
             }
-            return true;
-        }, ct);
-        if (rows != chunks || at != length || !Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(data)).Equals(head.GetString("Sha256"), StringComparison.Ordinal))
-        {
-            throw new InvalidDataException("A snapshot that does not match its pointer.");
+            if (!System.Security.Cryptography.SHA256.HashData(data).AsSpan(0, 8).SequenceEqual(hash)) throw new InvalidDataException("A snapshot part that does not match its hash.");
+            return data;
         }
-        return new IndexSnapshot(data, covers);
     }
 
     private static string ChunkKey(string id, int chunk) => id + "." + chunk.ToString("D6", CultureInfo.InvariantCulture);

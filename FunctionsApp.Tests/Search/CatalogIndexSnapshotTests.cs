@@ -1,0 +1,179 @@
+using ComponentCatalog.Search;
+
+namespace ComponentCatalog.Tests.Search;
+
+/// <summary>
+/// The index's snapshot parts (format 2) in memory: a restored index answers exactly as the index it came from, and
+/// keeps doing so through later writes (postings restored as shared slices are copied on their first append).
+/// </summary>
+[TestClass]
+public sealed class CatalogIndexSnapshotTests
+{
+    private static readonly string[] Words = [.. Enumerable.Range(0, 400).Select(i => "word" + (char)('a' + i % 26) + (char)('a' + i / 26 % 26) + "x")];
+
+    /// <summary>Entry <paramref name="i"/>: 150 words from a shared pool (common and rare), a marker word, filters and an edge.</summary>
+    private static IndexEntry Entry(int i, int revision = 1, string extra = "")
+    {
+        var terms = new Dictionary<string, float>(StringComparer.Ordinal);
+        for (var k = 0; k < 150; k++) terms[Words[(i * 7 + k * k) % Words.Length]] = 1 + k % 4 * 0.5f;
+        terms["marker" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)] = 3;
+        if (extra.Length > 0) terms[extra] = 2;
+        return new IndexEntry
+        {
+            Name = $"doc-{i:D5}",
+            Title = $"Doc {i}",
+            Owner = i % 3 == 0 ? "payments" : "platform",
+            Tags = i % 2 == 0 ? ["even", "t" + i % 5] : ["t" + i % 5],
+            Lifecycle = (Model.Lifecycle)(i % 3),
+            Score = i % 4 == 0 ? null : i % 100,
+            Revision = revision,
+            UpdatedAt = new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.FromHours(i % 2)),
+            ReviewedAt = i % 5 == 0 ? new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero) : null,
+            Libraries = i % 2 == 1 ? ["newtonsoft.json"] : [],
+            Edges = [new GraphEdge($"doc-{i:D5}", $"doc-{(i + 1) % 4000:D5}", GraphEdge.DependsOn, i % 2 == 0 ? "calls" : null)],
+            Terms = terms,
+            Length = terms.Values.Sum(),
+        };
+    }
+
+    private static readonly SearchQuery[] Queries =
+    [
+        new() { Q = Words[3] },
+        new() { Q = Words[3] + " " + Words[40] },
+        new() { Q = "wordb" },
+        new() { Q = "wordbcy" },
+        new() { Q = "marker00042" },
+        new() { Q = "fresh" },
+        new() { Owner = "payments", Q = Words[11] },
+        new() { Tags = ["even"], Lifecycle = Model.Lifecycle.Production },
+        new() { DependsOn = "doc-00100" },
+        new() { },
+    ];
+
+    /// <summary>Every query's whole result (every page of 25, in order), every facet and a graph lookup: what a client can see.</summary>
+    private static string Answers(CatalogIndex index)
+    {
+        var lines = new List<string> { $"count {index.Count}" };
+        foreach (var query in Queries)
+        {
+            var names = new List<string>();
+            SearchCursor? after = null;
+            do
+            {
+                var page = index.Search(query, after, 25, DateTimeOffset.MinValue);
+                names.AddRange(page.Items.Select(e => $"{e.Name}@{e.Revision}/{e.Owner}/{string.Join('+', e.Tags)}/{e.Lifecycle}/{e.Score}/{e.ReviewedAt:O}/{e.UpdatedAt:O}"));
+                after = page.Next;
+            }
+            while (after is not null);
+            lines.Add($"{query.Q}|{query.Owner}|{string.Join(',', query.Tags)}|{query.DependsOn} => {string.Join(',', names)}");
+        }
+        foreach (var field in new[] { "owner", "tag", "library", "lifecycle" })
+        {
+            lines.Add(field + ": " + string.Join(',', index.Facet(field).Select(f => $"{f.Value}={f.Count}")));
+        }
+        lines.Add("referencing doc-00007: " + string.Join(',', index.Referencing("doc-00007").Select(e => e.Name + ":" + e.Edges[0].Relationship)));
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>
+    /// A new index from <paramref name="source"/>'s parts through their stored compression: the eager parts imported,
+    /// the others fetched only when a search or write needs them (counted in <paramref name="fetched"/>).
+    /// </summary>
+    private static CatalogIndex Restored(CatalogIndex source, List<int>? fetched = null)
+    {
+        var (parts, eager) = source.Export();
+        var stored = parts.Select(SnapshotCompression.Compress).ToList();
+        var restored = new CatalogIndex { PartBytes = source.PartBytes };
+        restored.Import([.. stored.Take(eager).Select(p => SnapshotCompression.Decompress(p))], stored.Count, part =>
+        {
+            fetched?.Add(part);
+            return SnapshotCompression.Decompress(stored[part]);
+        });
+        return restored;
+    }
+
+    [TestMethod]
+    public void Restore_ManyParts_AnswersAsTheOriginal_ThenThroughLaterWrites()
+    {
+        var original = new CatalogIndex { PartBytes = 64 << 10 };
+        for (var i = 0; i < 4000; i++) original.Upsert(Entry(i));
+        for (var i = 0; i < 4000; i += 9) original.Remove($"doc-{i:D5}");
+        var (parts, eager) = original.Export();
+        Assert.IsGreaterThan(4, parts.Count, "the snapshot spans several postings and entry-word parts");
+
+        var fetched = new List<int>();
+        var restored = Restored(original, fetched);
+        Assert.AreEqual(parts.Count - eager, restored.MissingParts().Count, "nothing but the eager parts is read up front");
+        Assert.IsEmpty(restored.MissingParts(new SearchQuery { Owner = "payments" }), "a filter needs no postings");
+        var needed = restored.MissingParts(new SearchQuery { Q = Words[3] });
+        Assert.IsNotEmpty(needed, "a word needs its postings part");
+        Assert.AreEqual(Answers(original), Answers(restored));
+        CollectionAssert.IsSubsetOf(needed.ToList(), fetched, "the search fetched the parts it needed");
+        Assert.IsNotEmpty(restored.MissingParts(), "searches read no entry-word part");
+
+        // The same writes on both: new words, edits of restored entries (their postings grow from a shared slice), removals.
+        foreach (var index in new[] { original, restored })
+        {
+            for (var i = 1; i < 4000; i += 13) index.Upsert(Entry(i, revision: 2, extra: "fresh"));
+            index.Upsert(Entry(5000, extra: "fresh"));
+            for (var i = 2; i < 4000; i += 17) index.Remove($"doc-{i:D5}");
+        }
+        Assert.AreEqual(Answers(original), Answers(restored));
+        StringAssert.Contains(Answers(restored), "doc-05000@1");
+
+        // And a restore of the restored index, after those writes.
+        Assert.AreEqual(Answers(original), Answers(Restored(restored)));
+    }
+
+    [TestMethod]
+    public void Import_DamagedOrForeignParts_ThrowsInvalidData_AndLeavesTheIndexAsItWas()
+    {
+        var source = new CatalogIndex();
+        for (var i = 0; i < 50; i++) source.Upsert(Entry(i));
+        var target = new CatalogIndex();
+        target.Upsert(Entry(7));
+        var before = Answers(target);
+
+        var (parts, eager) = source.Export();
+        Assert.AreEqual(2, eager, "the head and one entries part");
+        var truncated = parts.Take(eager).Select(p => p.ToArray()).ToList();
+        truncated[^1] = truncated[^1][..^3];
+        var foreign = parts.Take(eager).Select(p => p.ToArray()).ToList();
+        foreign[0][0] ^= 0x7F;
+
+        Assert.ThrowsExactly<InvalidDataException>(() => target.Import(truncated, parts.Count, p => parts[p]));
+        Assert.ThrowsExactly<InvalidDataException>(() => target.Import(foreign, parts.Count, p => parts[p]));
+        Assert.ThrowsExactly<InvalidDataException>(() => target.Import(parts.Take(eager - 1).ToList(), parts.Count, p => parts[p]));
+        Assert.ThrowsExactly<InvalidDataException>(() => target.Import(parts.Take(eager).ToList(), parts.Count + 1, p => parts[p]));
+        Assert.ThrowsExactly<InvalidDataException>(() => SnapshotCompression.Decompress(SnapshotCompression.Compress(parts[0])[..^4]));
+        Assert.AreEqual(before, Answers(target));
+
+        // A lazy part of the wrong length or shape is refused when it arrives.
+        target.Import(parts.Take(eager).ToList(), parts.Count, p => parts[p]);
+        foreach (var lazy in target.MissingParts())
+        {
+            Assert.ThrowsExactly<InvalidDataException>(() => target.AddPart(lazy, parts[lazy][..^1]), $"part {lazy} cut short");
+        }
+        Assert.ThrowsExactly<InvalidDataException>(() => target.AddPart(0, parts[0]), "an eager part is not added later");
+    }
+
+    [TestMethod]
+    public void Ranked_PagesOfTopK_EqualOneSortOfEveryHit()
+    {
+        var index = new CatalogIndex();
+        for (var i = 0; i < 3000; i++) index.Upsert(Entry(i));
+        var query = new SearchQuery { Q = Words[5] + " wordc" };
+        var all = index.Search(query, null, 100_000, DateTimeOffset.MinValue).Items.Select(e => e.Name).ToList();
+        Assert.IsGreaterThan(200, all.Count, "a query with many hits");
+        var paged = new List<string>();
+        SearchCursor? after = null;
+        do
+        {
+            var page = index.Search(query, after, 7, DateTimeOffset.MinValue);
+            paged.AddRange(page.Items.Select(e => e.Name));
+            after = page.Next;
+        }
+        while (after is not null);
+        CollectionAssert.AreEqual(all, paged);
+    }
+}
