@@ -14,7 +14,8 @@ using DevHost;
 using DevHost.Tokens;
 
 // dotnet run -c Release --project bench -- [--quick | --full | --reads [--size N] [--ingest N] | --events [count] | --web
-//   | --index-load N | --index-memory N [--azurite [--devhost]] [--codecs] | --idle N | --azurite-scaling]
+//   | --index-load N | --index-memory N [--azurite [--devhost]] [--codecs] | --lucene N [--only ours|lucene] [--pool N]
+//   | --idle N | --azurite-scaling]
 var quick = !args.Contains("--full");
 var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
     .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
@@ -39,11 +40,23 @@ if (args.Contains("--index-load"))
 if (args.Contains("--index-memory"))
 {
     var indexReport = new Report("index-memory", configuration);
+    var memorySize = IndexBench.Size(args, "--index-memory", 10_000);
     AzuriteProcess? snapshotStorage = args.Contains("--azurite") ? await AzuriteProcess.StartAsync(dataDirectory: null) : null;
-    await IndexBench.RunMemoryAsync(indexReport, Progress, IndexBench.Size(args, "--index-memory", 10_000), snapshotStorage?.ConnectionString, args.Contains("--codecs"),
+    await IndexBench.RunMemoryAsync(indexReport, Progress, memorySize, snapshotStorage?.ConnectionString, args.Contains("--codecs"),
         args.Contains("--devhost") ? configuration : null);
     if (snapshotStorage is not null) await snapshotStorage.DisposeAsync();
     indexReport.Print(total.Elapsed);
+    await indexReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", $"index-memory-{memorySize}.json"));
+    return 0;
+}
+if (args.Contains("--lucene"))
+{
+    var luceneReport = new Report("lucene", configuration);
+    var luceneSize = IndexBench.Size(args, "--lucene", 10_000);
+    var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1] : null;
+    await LuceneBench.RunAsync(luceneReport, Progress, luceneSize, only, IndexBench.Size(args, "--pool", 1_000));
+    luceneReport.Print(total.Elapsed);
+    await luceneReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", $"lucene-{luceneSize}{(only is null ? "" : "-" + only)}{(args.Contains("--pool") ? "-pool" : "")}.json"));
     return 0;
 }
 if (args.Contains("--azurite-scaling"))
