@@ -100,6 +100,10 @@ internal static class WebBench
             extra: $"p95 {searchPage.P95:0.0} ms; body {sizes[$"search?q={q}"] / 1024.0:0} KB, JSON {sizes[$"api/components?q={q}&limit=20"] / 1024.0:0} KB");
         report.Add("web", "component page (HTML, quality, graph, revisions)", componentPage.P50, "ms", floor: documentJson.P50, floorName: "GET document", target: 1.5, targetIsRatio: true,
             extra: $"p95 {componentPage.P95:0.0} ms; body {sizes[$"components/{name}"] / 1024.0:0} KB, JSON {sizes[$"api/components/{name}"] / 1024.0:0} KB");
+        foreach (var (step, ms) in await ServerTimingAsync(http, $"search?q={q}", Math.Min(n, 200)))
+        {
+            report.Add("web", $"  search page step: {step} (Server-Timing p50)", ms, "ms", floor: searchJson.P50, floorName: "GET /api/components?q");
+        }
         foreach (var (step, ms) in steps)
         {
             report.Add("web", $"  component page step: {step} (Server-Timing p50)", ms, "ms", floor: documentJson.P50, floorName: "GET document");

@@ -47,6 +47,7 @@ internal sealed class WebPages(
     private const int FacetOptions = 12;
     private const int MaxGraphNodes = 400;
     private const int TrendPoints = 60;
+    private static readonly string[] LifecycleNames = [.. Enum.GetNames<Lifecycle>().Select(n => n.ToLowerInvariant())];
 
     public Task<PageResult> SearchAsync(HttpRequestData req, CancellationToken ct) => PageAsync(req, "ListComponents", async caller =>
     {
@@ -60,14 +61,16 @@ internal sealed class WebPages(
             Lifecycle = p.Enum<Lifecycle>("lifecycle"),
         };
         var after = p.String("after", 1024);
+        var timing = new ServerTiming();
         var (page, next, all) = await search.SearchWithAllAsync(query, after, PageSize, FacetScanLimit, ct);
+        timing.Mark("search");
         var staleBefore = clock.GetUtcNow().AddDays(-options.StaleAfterDays);
         var state = Parse(req.Query);
         var facets = new List<FacetGroup>
         {
             Facet(state, "owner", "Owner", all.Select(e => e.Owner).OfType<string>()),
             Facet(state, "tag", "Tag", all.SelectMany(e => e.Tags)),
-            Facet(state, "lifecycle", "Lifecycle", all.Select(e => e.Lifecycle?.ToString().ToLowerInvariant()).OfType<string>()),
+            Facet(state, "lifecycle", "Lifecycle", all.Select(e => e.Lifecycle is { } l ? LifecycleNames[(int)l] : null).OfType<string>()),
             Facet(state, "library", "Library", all.SelectMany(e => e.Libraries)),
         };
         var filtered = state.AllKeys.Any(k => k is "owner" or "tag" or "lifecycle" or "library");
@@ -77,7 +80,11 @@ internal sealed class WebPages(
             next is null ? null : Url(With(state, "after", next)),
             after is null ? null : Url(With(state, "after", null)),
             filtered ? Url(query.Q is null ? [] : new NameValueCollection { ["q"] = query.Q }) : null);
-        return await RenderAsync<SearchPage>(caller, view);
+        timing.Mark("facets");
+        var result = await RenderAsync<SearchPage>(caller, view);
+        timing.Mark("render");
+        result.ServerTiming = timing.ToString();
+        return result;
     }, ct);
 
     public Task<PageResult> ComponentAsync(HttpRequestData req, string name, CancellationToken ct) => PageAsync(req, "GetComponent", async caller =>
@@ -347,8 +354,14 @@ internal sealed class WebPages(
     private static FacetGroup Facet(NameValueCollection state, string field, string label, IEnumerable<string> values)
     {
         var selected = state.GetValues(field) ?? [];
-        var options = values.GroupBy(v => v, StringComparer.OrdinalIgnoreCase)
-            .Select(g => (Value: g.Key, Count: g.Count()))
+        // Counted in one pass (a search page counts every hit's values for four facets); the first spelling seen names a value.
+        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var value in values)
+        {
+            ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, value, out _);
+            count++;
+        }
+        var options = counts.Select(c => (Value: c.Key, Count: c.Value))
             .OrderByDescending(o => o.Count).ThenBy(o => o.Value, StringComparer.Ordinal)
             .Take(FacetOptions)
             .ToList();
