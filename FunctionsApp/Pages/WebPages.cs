@@ -369,31 +369,27 @@ internal sealed class WebPages(
         {
             options.Insert(0, (missing, 0));
         }
+        // Each option's link: the query without the page cursor and this facet's own values (escaped once), then this
+        // facet's values with the option toggled — a tag adds to or leaves the selected tags, other facets pick one value.
+        var rest = string.Join("&", Pairs(state).Where(p => p.Key != "after" && p.Key != field).Select(p => p.Text));
         return new FacetGroup(field, label, [.. options.Select(o =>
         {
             var on = selected.Contains(o.Value, StringComparer.OrdinalIgnoreCase);
-            var next = new NameValueCollection(state);
-            next.Remove("after");
-            if (field == "tag")
-            {
-                var tags = selected.Where(t => !string.Equals(t, o.Value, StringComparison.OrdinalIgnoreCase)).ToList();
-                if (!on) tags.Add(o.Value);
-                next.Remove("tag");
-                foreach (var tag in tags) next.Add("tag", tag);
-            }
-            else
-            {
-                next.Remove(field);
-                if (!on) next.Add(field, o.Value);
-            }
-            return new FacetOption(o.Value, o.Count, on, Url(next));
+            var mine = field == "tag"
+                ? selected.Where(t => !string.Equals(t, o.Value, StringComparison.OrdinalIgnoreCase)).Concat(on ? [] : [o.Value])
+                : on ? [] : [o.Value];
+            var text = string.Join("&", mine.Select(v => Uri.EscapeDataString(field) + "=" + Uri.EscapeDataString(v)).Prepend(rest).Where(t => t.Length > 0));
+            return new FacetOption(o.Value, o.Count, on, text.Length == 0 ? "/" : "/?" + text);
         })]);
     }
 
+    /// <summary>Each value of the query as an escaped <c>key=value</c>, keys in their order.</summary>
+    private static IEnumerable<(string Key, string Text)> Pairs(NameValueCollection query) =>
+        query.AllKeys.OfType<string>().SelectMany(k => (query.GetValues(k) ?? []).Select(v => (k, Uri.EscapeDataString(k) + "=" + Uri.EscapeDataString(v))));
+
     private static string Url(NameValueCollection query)
     {
-        var parts = query.AllKeys.OfType<string>().SelectMany(k => (query.GetValues(k) ?? []).Select(v => Uri.EscapeDataString(k) + "=" + Uri.EscapeDataString(v)));
-        var text = string.Join("&", parts);
+        var text = string.Join("&", Pairs(query).Select(p => p.Text));
         return text.Length == 0 ? "/" : "/?" + text;
     }
 }
