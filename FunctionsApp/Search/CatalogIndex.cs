@@ -275,7 +275,10 @@ public sealed partial class CatalogIndex
         finally { _lock.ExitReadLock(); }
     }
 
-    public SearchPage Search(SearchQuery query, SearchCursor? after, int limit, DateTimeOffset staleBefore)
+    /// <param name="everyHit">For a full-text query: filled with every hit (in no particular order, at most
+    /// <paramref name="everyHitLimit"/>), e.g. for facet counts, while the page is selected.</param>
+    public SearchPage Search(SearchQuery query, SearchCursor? after, int limit, DateTimeOffset staleBefore,
+        List<IndexEntry>? everyHit = null, int everyHitLimit = int.MaxValue)
     {
         _lock.EnterReadLock();
         try
@@ -311,7 +314,7 @@ public sealed partial class CatalogIndex
 
             var words = TextTokenizer.Tokens(query.Q).Distinct(StringComparer.Ordinal).ToArray();
             return words.Length > 0
-                ? Ranked(words, Matches, after, limit)
+                ? Ranked(words, Matches, after, limit, everyHit, everyHitLimit)
                 : ByName(sets, Matches, after, limit);
         }
         finally { _lock.ExitReadLock(); }
@@ -359,7 +362,7 @@ public sealed partial class CatalogIndex
     /// edit away (a typo). A document's rank is first the number of query words it matches exactly or by prefix, then
     /// BM25, so a typo match always ranks below a document that matches as typed.
     /// </summary>
-    private SearchPage Ranked(string[] words, Func<int, bool> matches, SearchCursor? after, int limit)
+    private SearchPage Ranked(string[] words, Func<int, bool> matches, SearchCursor? after, int limit, List<IndexEntry>? everyHit, int everyHitLimit)
     {
         var n = _names.Count;
         var averageLength = n == 0 ? 1 : Math.Max(1, _totalLength / n);
@@ -443,6 +446,7 @@ public sealed partial class CatalogIndex
             {
                 var entry = _entries[id]!;
                 var rank = Math.Round((stage[id] >> 16) * TierWeight + Math.Min(score[id], TierWeight - 1), 6);
+                if (everyHit is not null && everyHit.Count < everyHitLimit) everyHit.Add(entry);
                 if (after is not null && !IsAfter(rank, entry.Name, after)) continue;
                 if (top.Count <= limit)
                 {

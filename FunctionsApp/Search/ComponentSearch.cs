@@ -57,8 +57,8 @@ public sealed partial class ComponentSearch(
     }
 
     /// <summary>
-    /// A page of hits and, for counting facets, every hit up to <paramref name="scanLimit"/>: one search when the
-    /// page is the first (its hits are the first of all, in the same order), two for a later page.
+    /// A page of hits and, for counting facets, every hit up to <paramref name="scanLimit"/> (full text: in no
+    /// particular order, collected while ranking; filters only: in name order, the page cut from them when it is the first).
     /// </summary>
     public async Task<(IReadOnlyList<IndexEntry> Items, string? ContinuationToken, IReadOnlyList<IndexEntry> All)> SearchWithAllAsync(
         SearchQuery query, string? continuationToken, int limit, int scanLimit, CancellationToken ct = default)
@@ -66,6 +66,13 @@ public sealed partial class ComponentSearch(
         var after = continuationToken is null ? null : tokens.Parse(continuationToken, query);
         await EnsureCurrentAsync(ct);
         var staleBefore = clock.GetUtcNow().AddDays(-options.StaleAfterDays);
+        if (TextTokenizer.Tokens(query.Q).Any())
+        {
+            // Full text: the page is ranked while every hit is collected, in one pass over the matches.
+            var hits = new List<IndexEntry>();
+            var ranked = index.Search(query, after, limit, staleBefore, hits, scanLimit);
+            return (ranked.Items, ranked.Next is null ? null : tokens.Create(query, ranked.Next), hits);
+        }
         var all = index.Search(query, null, Math.Max(scanLimit, limit), staleBefore);
         if (after is null)
         {
