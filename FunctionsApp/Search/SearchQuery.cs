@@ -3,7 +3,7 @@ using ComponentCatalog.Model;
 namespace ComponentCatalog.Search;
 
 /// <summary>The filters of <c>GET /components</c>; all given ones must hold.</summary>
-public sealed record SearchQuery
+internal sealed record SearchQuery
 {
     public string? Q { get; init; }
     public string? Owner { get; init; }
@@ -40,9 +40,9 @@ public sealed record SearchQuery
 }
 
 /// <summary>Where a page ended: the rank (full-text only) and the name of its last item.</summary>
-public sealed record SearchCursor(double? Rank, string Name);
+internal sealed record SearchCursor(double? Rank, string Name);
 
 /// <summary>One page of summaries and the cursor after it (null on the last page).</summary>
-public sealed record SearchPage(IReadOnlyList<IndexEntry> Items, SearchCursor? Next);
+internal sealed record SearchPage(IReadOnlyList<IndexEntry> Items, SearchCursor? Next);
 
-public sealed record FacetValue(string Value, int Count);
+internal sealed record FacetValue(string Value, int Count);
