@@ -10,7 +10,7 @@ namespace DevHost.Settings;
 /// Checks the worker's settings against the app's own options types before the worker starts, so a value outside
 /// its range is one line naming the setting, the value and the range instead of the worker's options-validation
 /// stack trace. The rules are not copied: the built app assembly is loaded (in a collectible context, nothing in it
-/// runs) and every public type with a <c>const string SettingsSection</c> is read with its DataAnnotations
+/// runs) and every type with a <c>const string SettingsSection</c> is read with its DataAnnotations
 /// attributes — the same attributes <c>ValidateDataAnnotations()</c> applies in the worker.
 /// </summary>
 internal static class SettingsCheck
@@ -92,7 +92,7 @@ internal static class SettingsCheck
         {
             types = exception.Types;
         }
-        return types.OfType<Type>().Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && SectionOf(t) is not null)
+        return types.OfType<Type>().Where(t => t is { IsClass: true, IsAbstract: false } && SectionOf(t) is not null)
             .OrderBy(t => t.FullName, StringComparer.Ordinal);
     }
 

@@ -124,12 +124,12 @@ public sealed class AccessPolicyTests
     [DataRow("ListApiKeys", CatalogRole.Writer, HttpStatusCode.Forbidden)]
     [DataRow("RevokeApiKey", CatalogRole.Writer, HttpStatusCode.Forbidden)]
     [DataRow("RevokeApiKey", CatalogRole.Admin, HttpStatusCode.OK)]
-    public void Decide_RoleAgainstContract_ReturnsExpectedStatus(string function, CatalogRole role, HttpStatusCode expected)
+    public void Decide_RoleAgainstContract_ReturnsExpectedStatus(string function, object role, HttpStatusCode expected)
     {
-        var decision = GateOutcome.Decide(function, AuthResult.For(As(role)));
+        var decision = GateOutcome.Decide(function, AuthResult.For(As((CatalogRole)role)));
 
         Assert.AreEqual(expected, Status(decision));
-        Assert.AreEqual(expected == HttpStatusCode.OK ? As(role).Id : null, decision.User?.Id);
+        Assert.AreEqual(expected == HttpStatusCode.OK ? As((CatalogRole)role).Id : null, decision.User?.Id);
     }
 
     [TestMethod]

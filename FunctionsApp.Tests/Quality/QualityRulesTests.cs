@@ -66,9 +66,9 @@ public sealed class QualityRulesTests
 
     [TestMethod]
     [DynamicData(nameof(Breaks))]
-    public void Evaluate_BrokenDocument_RuleFiresOnItsSection(string rule, string section, ComponentDocument document)
+    public void Evaluate_BrokenDocument_RuleFiresOnItsSection(string rule, string section, object document)
     {
-        var report = Evaluate(document);
+        var report = Evaluate((ComponentDocument)document);
 
         var finding = report.Findings.SingleOrDefault(f => f.Rule == rule && f.Section == section);
         Assert.IsNotNull(finding, $"{rule} on {section}; got {string.Join("; ", report.Findings)}");

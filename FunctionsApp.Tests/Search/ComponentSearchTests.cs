@@ -81,11 +81,11 @@ public sealed class ComponentSearchTests
 
     [TestMethod]
     [DynamicData(nameof(Filters))]
-    public async Task Search_Filter_MatchesBruteForceInNameOrder(SearchQuery query, Func<ComponentDocument, bool> predicate)
+    public async Task Search_Filter_MatchesBruteForceInNameOrder(object query, object predicate)
     {
-        var expected = Live.Where(predicate).Select(d => d.Name!).Order(StringComparer.Ordinal).ToList();
+        var expected = Live.Where((Func<ComponentDocument, bool>)predicate).Select(d => d.Name!).Order(StringComparer.Ordinal).ToList();
 
-        var actual = await All(query);
+        var actual = await All((SearchQuery)query);
 
         CollectionAssert.AreEqual(expected, actual);
     }
@@ -100,8 +100,9 @@ public sealed class ComponentSearchTests
 
     [TestMethod]
     [DynamicData(nameof(PagesWithAll))]
-    public async Task SearchWithAll_PagesMatchSearch_AndAllHoldsEveryHit(SearchQuery query)
+    public async Task SearchWithAll_PagesMatchSearch_AndAllHoldsEveryHit(object value)
     {
+        var query = (SearchQuery)value;
         var expected = await All(query, limit: 5);
         var names = new List<string>();
         string? token = null;

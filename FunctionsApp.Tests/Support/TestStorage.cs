@@ -37,15 +37,15 @@ public static class TestStorage
 
     public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..10];
 
-    public static CatalogStorageOptions Options(string prefix) => new() { ConnectionString = ConnectionString, TablePrefix = prefix };
+    internal static CatalogStorageOptions Options(string prefix) => new() { ConnectionString = ConnectionString, TablePrefix = prefix };
 
-    public static TableServiceClient ServiceClient(CatalogStorageOptions options) => StorageSetup.CreateServiceClient(options);
+    internal static TableServiceClient ServiceClient(CatalogStorageOptions options) => StorageSetup.CreateServiceClient(options);
 
     /// <summary>
     /// A catalog over its own tables, with a controllable clock and caching off unless asked;
     /// <paramref name="clientOptions"/> lets a test put policies (faults, counters) into the storage pipeline.
     /// </summary>
-    public static CatalogUnderTest CreateCatalog(int cacheSeconds = 0, TableClientOptions? clientOptions = null)
+    internal static CatalogUnderTest CreateCatalog(int cacheSeconds = 0, TableClientOptions? clientOptions = null)
     {
         var options = Options(NewPrefix());
         var service = clientOptions is null ? ServiceClient(options) : new TableServiceClient(ConnectionString, clientOptions);
@@ -63,20 +63,20 @@ public static class TestStorage
     }
 
     /// <summary>A second instance's view of the same tables: its own index, its own clock.</summary>
-    public static ComponentSearch NewSearch(CatalogTables tables, TimeProvider clock, CatalogOptions options, DocumentCache? documents = null) =>
+    internal static ComponentSearch NewSearch(CatalogTables tables, TimeProvider clock, CatalogOptions options, DocumentCache? documents = null) =>
         new(new IndexStore(tables), new CatalogIndex(), new PagingToken(new byte[32]), clock, options,
             documents ?? NewDocumentCache(options),
             NullLogger<ComponentSearch>.Instance);
 
     /// <summary>An instance's document cache, sized as the app sizes it.</summary>
-    public static DocumentCache NewDocumentCache(CatalogOptions options) =>
+    internal static DocumentCache NewDocumentCache(CatalogOptions options) =>
         new(new MemoryCache(new MemoryCacheOptions { SizeLimit = options.CacheSizeLimitBytes }), options);
 
     /// <summary>
     /// Another instance over the same tables as <paramref name="first"/>: its own cache, index and search, the same
     /// clock and options.
     /// </summary>
-    public static CatalogUnderTest SecondInstance(CatalogUnderTest first)
+    internal static CatalogUnderTest SecondInstance(CatalogUnderTest first)
     {
         var options = first.Options;
         var cache = NewDocumentCache(options);
@@ -89,6 +89,6 @@ public static class TestStorage
     }
 }
 
-public sealed record CatalogUnderTest(
+internal sealed record CatalogUnderTest(
     ComponentDocuments Catalog, ComponentStore Store, CatalogTables Tables, FakeTimeProvider Clock, CatalogOptions Options,
     ComponentSearch Search, ComponentQuality Quality, IndexProjection Projection, DeliverySignal Signal);

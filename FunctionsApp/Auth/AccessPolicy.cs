@@ -8,7 +8,7 @@ namespace ComponentCatalog.Auth;
 /// <see cref="ComponentDocuments"/> against the document's owner. A function missing here needs
 /// <see cref="CatalogRole.Admin"/> (fail closed); a test asserts every HTTP function of the app is listed.
 /// </summary>
-public static class AccessPolicy
+internal static class AccessPolicy
 {
     public static IReadOnlyDictionary<string, CatalogRole> RequiredRoles { get; } = new Dictionary<string, CatalogRole>(StringComparer.Ordinal)
     {

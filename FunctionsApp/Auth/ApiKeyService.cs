@@ -7,15 +7,15 @@ using ComponentCatalog.Storage;
 namespace ComponentCatalog.Auth;
 
 /// <summary>What an admin asks for: <c>POST /admin/api-keys</c>.</summary>
-public sealed record ApiKeyRequest(string? Name, IReadOnlyList<string>? Roles, IReadOnlyList<string>? Teams, DateTimeOffset? ExpiresAt);
+internal sealed record ApiKeyRequest(string? Name, IReadOnlyList<string>? Roles, IReadOnlyList<string>? Teams, DateTimeOffset? ExpiresAt);
 
 /// <summary>A key as listed: everything but the secret.</summary>
-public sealed record ApiKeyInfo(
+internal sealed record ApiKeyInfo(
     string Id, string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Teams,
     DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt, string Status);
 
 /// <summary>The answer to a create: the key itself, shown this once.</summary>
-public sealed record CreatedApiKey(string Id, string Key, string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Teams, DateTimeOffset ExpiresAt);
+internal sealed record CreatedApiKey(string Id, string Key, string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Teams, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// API keys for CI pushers. A key is <c>cck_{id}_{secret}</c>: 12 random bytes of id (the row key, public) and
@@ -23,7 +23,7 @@ public sealed record CreatedApiKey(string Id, string Key, string Name, IReadOnly
 /// is enough for 256 random bits — and compared in constant time. Lookups are not cached, so a revocation
 /// holds on every instance from the next request on.
 /// </summary>
-public sealed class ApiKeyService(ApiKeyStore store, TimeProvider clock)
+internal sealed class ApiKeyService(ApiKeyStore store, TimeProvider clock)
 {
     public const string Prefix = "cck_";
     public const int MaxNameLength = 100;

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ComponentCatalog.Auth;
 
 /// <summary>Settings under <c>Auth__*</c> (docs/auth.md).</summary>
-public sealed class AuthOptions
+internal sealed class AuthOptions
 {
     public const string SettingsSection = "Auth";
 

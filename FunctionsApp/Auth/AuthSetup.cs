@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace ComponentCatalog.Auth;
 
-public static class AuthSetup
+internal static class AuthSetup
 {
     /// <summary>Authentication (JWT, API keys, the website's session cookie, App Service principal), roles, rate limiting and request limits.</summary>
     public static FunctionsApplicationBuilder AddCatalogAuth(this FunctionsApplicationBuilder builder)

@@ -2,7 +2,7 @@ using ComponentCatalog.Catalog;
 
 namespace ComponentCatalog.Auth;
 
-public enum AuthOutcome
+internal enum AuthOutcome
 {
     /// <summary>No credentials were sent.</summary>
     Anonymous,
@@ -15,7 +15,7 @@ public enum AuthOutcome
 }
 
 /// <summary>Who the request is, as far as its credentials say; the role check comes after (<see cref="AccessPolicy"/>).</summary>
-public sealed record AuthResult(AuthOutcome Outcome, CatalogUser? User = null)
+internal sealed record AuthResult(AuthOutcome Outcome, CatalogUser? User = null)
 {
     public static AuthResult Anonymous { get; } = new(AuthOutcome.Anonymous);
     public static AuthResult Rejected { get; } = new(AuthOutcome.Rejected);
@@ -28,7 +28,7 @@ public sealed record AuthResult(AuthOutcome Outcome, CatalogUser? User = null)
 /// Service's principal. A session cookie that cannot be read (tampered, expired, an unknown key) is no sign-in at all:
 /// the browser is signed out, as if it had sent none.
 /// </summary>
-public sealed class Authenticator(JwtValidator jwt, ApiKeyService apiKeys, SessionTickets? sessions = null)
+internal sealed class Authenticator(JwtValidator jwt, ApiKeyService apiKeys, SessionTickets? sessions = null)
 {
     public async Task<AuthResult> AuthenticateAsync(Credentials credentials, CancellationToken ct = default) => credentials.Kind switch
     {

@@ -8,7 +8,7 @@ namespace ComponentCatalog.Auth;
 /// neither is a marker). Dev tokens are refused when
 /// any is present, whatever <c>AZURE_FUNCTIONS_ENVIRONMENT</c> says: publishing local settings must not open the app.
 /// </summary>
-public static class AzureHosting
+internal static class AzureHosting
 {
     public static IReadOnlyList<string> Markers { get; } =
     [

@@ -12,7 +12,7 @@ namespace ComponentCatalog.Auth;
 /// <see cref="CsrfCookie"/> (HttpOnly; the page hands the value to its own scripts in a meta tag). A cross-site
 /// request cannot read either, so it arrives without credentials (401) — never as the signed-in user.
 /// </summary>
-public static class BrowserSession
+internal static class BrowserSession
 {
     public const string SessionCookie = "catalog_session";
     public const string CsrfCookie = "catalog_csrf";

@@ -4,7 +4,7 @@ using ComponentCatalog.Catalog;
 namespace ComponentCatalog.Auth;
 
 /// <summary>The claim names and role values of the contract, and how a principal becomes a <see cref="CatalogUser"/>.</summary>
-public static class CatalogClaims
+internal static class CatalogClaims
 {
     public const string Roles = "roles";
     public const string Teams = "teams";

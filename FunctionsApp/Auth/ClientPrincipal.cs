@@ -11,7 +11,7 @@ namespace ComponentCatalog.Auth;
 /// <c>{auth_typ, name_typ, role_typ, claims:[{typ, val}]}</c>. Read only when
 /// <see cref="AuthOptions.TrustAppServiceAuthentication"/> says the platform put it there.
 /// </summary>
-public static class ClientPrincipal
+internal static class ClientPrincipal
 {
     private const string EntraObjectId = "http://schemas.microsoft.com/identity/claims/objectidentifier";
 

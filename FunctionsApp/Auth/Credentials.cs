@@ -3,7 +3,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace ComponentCatalog.Auth;
 
-public enum CredentialKind
+internal enum CredentialKind
 {
     None,
     Bearer,
@@ -15,7 +15,7 @@ public enum CredentialKind
 }
 
 /// <summary>What the request presented, before anything is validated. <see cref="Value"/> is a secret: never log it.</summary>
-public sealed record Credentials(CredentialKind Kind, string Value)
+internal sealed record Credentials(CredentialKind Kind, string Value)
 {
     public static Credentials None { get; } = new(CredentialKind.None, string.Empty);
 
@@ -30,7 +30,7 @@ public sealed record Credentials(CredentialKind Kind, string Value)
 /// folded into one with a comma), longer than <see cref="MaxHeaderLength"/>, or two kinds of credential at once
 /// is a malformed request (400) — never "the first one wins". A scheme other than Bearer is 401.
 /// </summary>
-public static class CredentialReader
+internal static class CredentialReader
 {
     public const string AuthorizationHeader = "Authorization";
     public const string ApiKeyHeader = "X-Api-Key";

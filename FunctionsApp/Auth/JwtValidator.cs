@@ -16,7 +16,7 @@ namespace ComponentCatalog.Auth;
 /// <c>kid</c>; HS256 tokens only against <see cref="AuthOptions.DevSigningKey"/>, and only in Development.
 /// Roles come from the <c>roles</c> claim, set explicitly: no claim mapping.
 /// </summary>
-public sealed partial class JwtValidator
+internal sealed partial class JwtValidator
 {
     public static IReadOnlyList<string> AsymmetricAlgorithms { get; } =
     [

@@ -9,7 +9,7 @@ using ValidationException = ComponentCatalog.Errors.ValidationException;
 namespace ComponentCatalog.Auth;
 
 /// <summary>Settings under <c>Catalog__*</c> that apply to every request.</summary>
-public sealed class RequestLimitOptions
+internal sealed class RequestLimitOptions
 {
     public const string SettingsSection = "Catalog";
 
@@ -27,7 +27,7 @@ public sealed class RequestLimitOptions
 /// machinery (so it is tested directly). Every refusal is a thrown <see cref="CatalogException"/> that
 /// ExceptionMiddleware answers as problem+json, like any other refusal in the app.
 /// </summary>
-public sealed class RequestGate(
+internal sealed class RequestGate(
     Authenticator authenticator,
     ClientRateLimiter limiter,
     AuthOptions authOptions,

@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace ComponentCatalog.Auth;
 
 /// <summary>What the session cookie holds: only what authorization needs, as the sign-in's claims mapped it.</summary>
-public sealed record SessionTicket(string Id, string? Name, string Role, IReadOnlyList<string> Teams, long IssuedAt, long ExpiresAt);
+internal sealed record SessionTicket(string Id, string? Name, string Role, IReadOnlyList<string> Teams, long IssuedAt, long ExpiresAt);
 
 /// <summary>
 /// Encrypts and authenticates the website's cookies (ADR 0021): AES-256-GCM with a 96-bit random nonce, the key
@@ -16,7 +16,7 @@ public sealed record SessionTicket(string Id, string? Name, string Role, IReadOn
 /// <c>s1.</c> + base64url(nonce ‖ tag ‖ ciphertext of UTF-8 JSON). New cookies use the current key; cookies made
 /// with <see cref="WebSignInOptions.PreviousCookieKey"/> are still read until they expire (rotation).
 /// </summary>
-public sealed class SessionTickets
+internal sealed class SessionTickets
 {
     public const string Prefix = "s1.";
     public const string SessionPurpose = "session";

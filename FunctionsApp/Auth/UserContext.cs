@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace ComponentCatalog.Auth;
 
 /// <summary>The caller, as the authentication middleware put it into <see cref="FunctionContext.Items"/>.</summary>
-public static class UserContext
+internal static class UserContext
 {
     private const string Key = "CatalogUser";
 

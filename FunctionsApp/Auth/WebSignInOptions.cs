@@ -7,7 +7,7 @@ namespace ComponentCatalog.Auth;
 /// <see cref="Authority"/> and <see cref="ClientId"/> are empty; once either is set, the rest must be valid or the app
 /// does not start.
 /// </summary>
-public sealed class WebSignInOptions : IValidatableObject
+internal sealed class WebSignInOptions : IValidatableObject
 {
     public const string SettingsSection = "WebSignIn";
 

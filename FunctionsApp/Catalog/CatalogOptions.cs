@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ComponentCatalog.Catalog;
 
 /// <summary>Settings under <c>Catalog__*</c>.</summary>
-public sealed class CatalogOptions
+internal sealed class CatalogOptions
 {
     /// <summary>The configuration section; the dev host reads it to check settings before it starts the worker.</summary>
     public const string SettingsSection = "Catalog";

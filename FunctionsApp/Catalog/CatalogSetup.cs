@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace ComponentCatalog.Catalog;
 
-public static class CatalogSetup
+internal static class CatalogSetup
 {
     public static FunctionsApplicationBuilder AddComponentCatalog(this FunctionsApplicationBuilder builder)
     {

@@ -1,7 +1,7 @@
 namespace ComponentCatalog.Catalog;
 
 /// <summary>Roles in order; each includes the ones before it.</summary>
-public enum CatalogRole
+internal enum CatalogRole
 {
     None = 0,
     Reader = 1,
@@ -10,7 +10,7 @@ public enum CatalogRole
 }
 
 /// <summary>Who is calling: an id for <c>updatedBy</c> and logs, the strongest role, the teams it writes for.</summary>
-public sealed record CatalogUser(string Id, CatalogRole Role, IReadOnlySet<string> Teams)
+internal sealed record CatalogUser(string Id, CatalogRole Role, IReadOnlySet<string> Teams)
 {
     /// <summary>Signed in with an API key (a CI pusher), not interactively with a token or the platform's sign-in.</summary>
     public bool ViaApiKey { get; init; }

@@ -18,7 +18,7 @@ namespace ComponentCatalog.Catalog;
 /// decides everything that can refuse it before its first write, and its search index entry commits with it
 /// (docs/adr/0006-write-path.md).
 /// </summary>
-public sealed class ComponentDocuments(
+internal sealed class ComponentDocuments(
     ComponentStore store, IndexProjection projection, ComponentQuality quality, DocumentCache cache, DeliverySignal events, TimeProvider clock)
 {
     private const int MaxStarRetries = 3;
@@ -453,13 +453,13 @@ public sealed class ComponentDocuments(
 }
 
 /// <summary>A document to write and the findings of the body it came from (the Markdown parser's; none for JSON).</summary>
-public sealed record DocumentDraft(ComponentDocument Document, IReadOnlyList<Finding> Findings)
+internal sealed record DocumentDraft(ComponentDocument Document, IReadOnlyList<Finding> Findings)
 {
     public static implicit operator DocumentDraft(ComponentDocument document) => new(document, []);
 }
 
 /// <summary>A write decided and scored, not yet committed.</summary>
-public sealed record PendingWrite(RevisionWrite Write, HeadState? Previous, ComponentDocument Stored)
+internal sealed record PendingWrite(RevisionWrite Write, HeadState? Previous, ComponentDocument Stored)
 {
     public ChangeIntent Intent => new(Write.Name, Write.Revision, Write.WriteId);
 }

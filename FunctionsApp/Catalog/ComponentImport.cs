@@ -6,12 +6,12 @@ using ComponentCatalog.Search;
 
 namespace ComponentCatalog.Catalog;
 
-public sealed record ImportDocument(string? Path, string? Markdown);
+internal sealed record ImportDocument(string? Path, string? Markdown);
 
-public sealed record ImportRequest(IReadOnlyList<ImportDocument>? Documents, bool DryRun = false);
+internal sealed record ImportRequest(IReadOnlyList<ImportDocument>? Documents, bool DryRun = false);
 
 /// <summary>One document's outcome: <c>created|updated|unchanged|invalid|forbidden</c>.</summary>
-public sealed record ImportResult(
+internal sealed record ImportResult(
     string? Path, string? Name, string Status, int? Score, IReadOnlyDictionary<string, string[]>? Errors, int? Revision);
 
 /// <summary>
@@ -19,7 +19,7 @@ public sealed record ImportResult(
 /// (one revision transaction), each refused on its own when invalid or owned by a team the caller may
 /// not write. Cross-references between the documents of one import resolve against each other.
 /// </summary>
-public sealed class ComponentImport(ComponentDocuments catalog, IndexProjection projection, MarkdownTemplate markdown, CatalogOptions options)
+internal sealed class ComponentImport(ComponentDocuments catalog, IndexProjection projection, MarkdownTemplate markdown, CatalogOptions options)
 {
     public const int MaxDocuments = 500;
     private const int Parallelism = 8;

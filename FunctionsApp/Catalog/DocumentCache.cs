@@ -10,7 +10,7 @@ namespace ComponentCatalog.Catalog;
 /// net. A read that went to storage while an invalidation happened does not cache what it read (the generation moved),
 /// so an old revision read before a change was heard never outlives the change.
 /// </summary>
-public sealed class DocumentCache(IMemoryCache cache, CatalogOptions options)
+internal sealed class DocumentCache(IMemoryCache cache, CatalogOptions options)
 {
     private long _generation;
 

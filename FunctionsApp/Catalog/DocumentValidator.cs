@@ -7,7 +7,7 @@ using ComponentCatalog.Model;
 namespace ComponentCatalog.Catalog;
 
 /// <summary>Field-level checks of a document a client sent, with messages a person can act on.</summary>
-public static partial class DocumentValidator
+internal static partial class DocumentValidator
 {
     public const int MaxTitleLength = 200;
     public const int MaxTags = 30;

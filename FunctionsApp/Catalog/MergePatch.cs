@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace ComponentCatalog.Catalog;
 
 /// <summary>JSON Merge Patch, RFC 7396: objects merge recursively, null removes, anything else replaces.</summary>
-public static class MergePatch
+internal static class MergePatch
 {
     public static JsonNode? Apply(JsonNode? target, JsonNode? patch)
     {

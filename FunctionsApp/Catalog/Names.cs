@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace ComponentCatalog.Catalog;
 
 /// <summary>Component names: lowercase a-z, 0-9 and '-', 1–63 chars, no leading or trailing '-'.</summary>
-public static partial class Names
+internal static partial class Names
 {
     public const int MaxLength = 63;
 

@@ -6,7 +6,7 @@ namespace ComponentCatalog.Catalog;
 /// The conditional headers of a request. Strong comparison only (RFC 9110 §13.1.1 for If-Match);
 /// malformed values are a 400, not silently ignored.
 /// </summary>
-public sealed record Preconditions(string? IfMatch, string? IfNoneMatch)
+internal sealed record Preconditions(string? IfMatch, string? IfNoneMatch)
 {
     public static Preconditions None { get; } = new(null, null);
 

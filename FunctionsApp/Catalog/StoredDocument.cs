@@ -9,7 +9,7 @@ namespace ComponentCatalog.Catalog;
 /// the typed document it was made from and makes the others on first use, so a read answered in JSON never
 /// deserialises, and a read answered with <c>Content-Encoding: gzip</c> sends the stored bytes as they are.
 /// </summary>
-public sealed class StoredDocument
+internal sealed class StoredDocument
 {
     private readonly Compressed _compressed;
     private ComponentDocument? _document;

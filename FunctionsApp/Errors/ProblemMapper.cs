@@ -3,7 +3,7 @@ using System.Net;
 namespace ComponentCatalog.Errors;
 
 /// <summary>An RFC 9457 problem, plus the headers the status needs (Retry-After, WWW-Authenticate).</summary>
-public sealed record Problem(
+internal sealed record Problem(
     HttpStatusCode Status,
     string Title,
     string Detail,
@@ -14,7 +14,7 @@ public sealed record Problem(
 }
 
 /// <summary>The single exception → problem mapping. Pure, so it is tested directly.</summary>
-public static class ProblemMapper
+internal static class ProblemMapper
 {
     public static Problem Map(Exception exception) => exception switch
     {

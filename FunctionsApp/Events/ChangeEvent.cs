@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace ComponentCatalog.Events;
 
 /// <summary>The event types of a component's life (docs/adr/0060-change-events.md).</summary>
-public static class ChangeTypes
+internal static class ChangeTypes
 {
     public const string Created = "catalog.component.created";
     public const string Updated = "catalog.component.updated";
@@ -21,10 +21,10 @@ public static class ChangeTypes
 }
 
 /// <summary>A section that a revision changed: its heading and <c>added</c>, <c>removed</c> or <c>modified</c>.</summary>
-public sealed record ChangedSection(string Section, string Change);
+internal sealed record ChangedSection(string Section, string Change);
 
 /// <summary>The <c>data</c> of a change event. <see cref="PreviousOwner"/> is set when the owner moved.</summary>
-public sealed record ChangeData(
+internal sealed record ChangeData(
     string Name,
     int Revision,
     string? Owner,
@@ -38,7 +38,7 @@ public sealed record ChangeData(
 /// One committed change as a CloudEvents 1.0 event (structured JSON mode). The stored form omits
 /// <c>source</c>: it is the catalog's URL from the setting <c>Events:Source</c>, added when the event is read.
 /// </summary>
-public sealed record ChangeEvent(string Id, string Type, DateTimeOffset Time, ChangeData Data)
+internal sealed record ChangeEvent(string Id, string Type, DateTimeOffset Time, ChangeData Data)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

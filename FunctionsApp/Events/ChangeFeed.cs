@@ -8,10 +8,10 @@ using ComponentCatalog.Storage;
 namespace ComponentCatalog.Events;
 
 /// <summary>One committed change and its place in the log (the position a cursor resumes after).</summary>
-public sealed record FeedItem(string Position, ChangeEvent Event);
+internal sealed record FeedItem(string Position, ChangeEvent Event);
 
 /// <summary>A page of the feed and the cursor to resume after it (always set; unchanged when nothing new settled).</summary>
-public sealed record FeedPage(IReadOnlyList<FeedItem> Items, string Cursor);
+internal sealed record FeedPage(IReadOnlyList<FeedItem> Items, string Cursor);
 
 /// <summary>
 /// The change events in commit order (docs/adr/0060-change-events.md). Walks the change log (<c>Changes</c>,
@@ -21,7 +21,7 @@ public sealed record FeedPage(IReadOnlyList<FeedItem> Items, string Cursor);
 /// write that can no longer commit is passed over. Rows younger than the horizon (the announcement bound plus
 /// clock skew) are not read yet: a row keyed earlier may still become visible.
 /// </summary>
-public sealed partial class ChangeFeed(CatalogTables tables, ComponentStore documents, TimeProvider clock, EventsOptions options)
+internal sealed partial class ChangeFeed(CatalogTables tables, ComponentStore documents, TimeProvider clock, EventsOptions options)
 {
     public const int MaxLimit = 500;
 

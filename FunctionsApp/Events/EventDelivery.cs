@@ -12,7 +12,7 @@ namespace ComponentCatalog.Events;
 /// event still failing after <see cref="EventsOptions.RetryHours"/> becomes a dead letter and delivery moves on.
 /// At least once: the cursor is saved after each page, so a crash repeats at most one page (same ids).
 /// </summary>
-public sealed partial class EventDelivery(
+internal sealed partial class EventDelivery(
     ChangeFeed feed, SubscriptionStore subscriptions, EventSender sender, JobStore leases, TimeProvider clock, EventsOptions options,
     ILogger<EventDelivery> logger)
 {

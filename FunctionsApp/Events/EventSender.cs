@@ -12,7 +12,7 @@ using Azure.Messaging.EventGrid;
 namespace ComponentCatalog.Events;
 
 /// <summary>What one call to a subscriber came to.</summary>
-public sealed record SendResult(bool Delivered, int? StatusCode, string? Error, long DurationMs);
+internal sealed record SendResult(bool Delivered, int? StatusCode, string? Error, long DurationMs);
 
 /// <summary>
 /// Calls subscribers (docs/events.md). Webhooks: the CloudEvents webhook validation handshake (<c>OPTIONS</c> with
@@ -22,7 +22,7 @@ public sealed record SendResult(bool Delivered, int? StatusCode, string? Error, 
 /// Event Grid topics: <see cref="EventGridPublisherClient"/> with the app's managed identity, CloudEvent schema.
 /// Every call goes through <see cref="OutboundGuard.Client"/>.
 /// </summary>
-public sealed class EventSender(OutboundGuard guard, EventsOptions options, TimeProvider clock)
+internal sealed class EventSender(OutboundGuard guard, EventsOptions options, TimeProvider clock)
 {
     public const string WebhookKind = "webhook";
     public const string EventGridKind = "eventgrid";

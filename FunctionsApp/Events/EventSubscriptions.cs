@@ -4,9 +4,9 @@ using ComponentCatalog.Errors;
 namespace ComponentCatalog.Events;
 
 /// <summary>The body of <c>POST /api/subscriptions</c>.</summary>
-public sealed record SubscriptionRequest(string? Endpoint, string? Kind, SubscriptionFilterRequest? Filter, string? Secret);
+internal sealed record SubscriptionRequest(string? Endpoint, string? Kind, SubscriptionFilterRequest? Filter, string? Secret);
 
-public sealed record SubscriptionFilterRequest(
+internal sealed record SubscriptionFilterRequest(
     IReadOnlyList<string>? Types, IReadOnlyList<string>? Owners, IReadOnlyList<string>? Tags, IReadOnlyList<string>? Names);
 
 /// <summary>
@@ -14,7 +14,7 @@ public sealed record SubscriptionFilterRequest(
 /// subscription; writers those whose owner filter names only their teams (so they hear only about their
 /// teams' components). Others' subscriptions are not found, not forbidden: their existence is not disclosed.
 /// </summary>
-public sealed class EventSubscriptions(SubscriptionStore store, OutboundGuard guard, EventDelivery delivery, TimeProvider clock, EventsOptions options)
+internal sealed class EventSubscriptions(SubscriptionStore store, OutboundGuard guard, EventDelivery delivery, TimeProvider clock, EventsOptions options)
 {
     private const int MaxFilterValues = 50;
 

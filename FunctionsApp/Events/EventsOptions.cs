@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ComponentCatalog.Events;
 
 /// <summary>Settings under <c>Events__*</c> (docs/events.md); the delivery timer's schedule is <c>Maintenance__DeliverEventsSchedule</c>.</summary>
-public sealed class EventsOptions
+internal sealed class EventsOptions
 {
     public const string SettingsSection = "Events";
 

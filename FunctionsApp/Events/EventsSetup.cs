@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace ComponentCatalog.Events;
 
-public static class EventsSetup
+internal static class EventsSetup
 {
     public static FunctionsApplicationBuilder AddChangeEvents(this FunctionsApplicationBuilder builder)
     {

@@ -9,7 +9,7 @@ namespace ComponentCatalog.Events;
 /// runs delivery once the change has passed the feed's horizon, instead of waiting for the next timer. Bursts
 /// coalesce: one pending wake-up, due after the latest commit.
 /// </summary>
-public sealed class DeliverySignal(TimeProvider clock, EventsOptions options)
+internal sealed class DeliverySignal(TimeProvider clock, EventsOptions options)
 {
     /// <summary>Past the horizon by this much, so the feed surely reads the change (clock granularity).</summary>
     private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(20);

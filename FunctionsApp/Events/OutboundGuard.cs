@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace ComponentCatalog.Events;
 
 /// <summary>A target the catalog will not call: why, for the subscriber's problem details and the deliveries log.</summary>
-public sealed class OutboundRefusedException(string reason) : Exception(reason);
+internal sealed class OutboundRefusedException(string reason) : Exception(reason);
 
 /// <summary>
 /// Where the catalog may send events (server-side request forgery defence, docs/adr/0060-change-events.md):
@@ -13,7 +13,7 @@ public sealed class OutboundRefusedException(string reason) : Exception(reason);
 /// made and again at every connection: the client resolves the name itself and connects to the address it
 /// checked, so a name that later resolves elsewhere (DNS rebinding) is refused. Redirects are never followed.
 /// </summary>
-public sealed class OutboundGuard
+internal sealed class OutboundGuard
 {
     private static readonly IPNetwork[] Refused =
     [

@@ -9,7 +9,7 @@ using ComponentCatalog.Storage;
 namespace ComponentCatalog.Events;
 
 /// <summary>Which events a subscription wants: every list empty means "all"; lists combine with AND, values within one with OR.</summary>
-public sealed record SubscriptionFilter(
+internal sealed record SubscriptionFilter(
     IReadOnlyList<string> Types, IReadOnlyList<string> Owners, IReadOnlyList<string> Tags, IReadOnlyList<string> Names)
 {
     public static SubscriptionFilter All { get; } = new([], [], [], []);
@@ -23,7 +23,7 @@ public sealed record SubscriptionFilter(
 }
 
 /// <summary>A subscriber and its delivery state. <see cref="Secret"/> signs deliveries and is never shown after creation.</summary>
-public sealed record Subscription
+internal sealed record Subscription
 {
     public required string Id { get; init; }
     public required string Kind { get; init; }
@@ -54,11 +54,11 @@ public sealed record Subscription
 }
 
 /// <summary>One attempt to deliver one event.</summary>
-public sealed record DeliveryAttempt(
+internal sealed record DeliveryAttempt(
     string EventId, string Type, string Subject, DateTimeOffset At, string Outcome, int? StatusCode, string? Error, long DurationMs);
 
 /// <summary>An event given up on after the retry window; kept until redelivered.</summary>
-public sealed record DeadLetter(string EventId, string Position, DateTimeOffset DeadAt, int Attempts, int? LastStatus, string? LastError, ChangeEvent Event);
+internal sealed record DeadLetter(string EventId, string Position, DateTimeOffset DeadAt, int Attempts, int? LastStatus, string? LastError, ChangeEvent Event);
 
 /// <summary>
 /// Subscriptions (table <c>Subscriptions</c>, one partition: a few hundred rows at most) and their deliveries
@@ -68,7 +68,7 @@ public sealed record DeadLetter(string EventId, string Position, DateTimeOffset 
 /// subscription holds at most about 1.25 × that many per logging instance. Dead letters are never trimmed: they
 /// stay until redelivered or the subscription is deleted.
 /// </summary>
-public sealed class SubscriptionStore(CatalogTables tables, EventsOptions options)
+internal sealed class SubscriptionStore(CatalogTables tables, EventsOptions options)
 {
     private const string Partition = "subscription";
 

@@ -14,7 +14,7 @@ namespace ComponentCatalog.Functions;
 /// contract's, the template never holds the reserved word. (The <c>api/</c> prefix is in the route itself:
 /// host.json's <c>routePrefix</c> is empty so the site root can serve pages.)
 /// </summary>
-public sealed class ApiKeysFunctions(ApiKeyService apiKeys)
+internal sealed class ApiKeysFunctions(ApiKeyService apiKeys)
 {
     internal const string Route = "api/{scope:regex(^admin$)}/api-keys";
     private const int MaxBodyBytes = 16 * 1024;

@@ -11,7 +11,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Functions;
 
 /// <summary>The component document routes: CRUD, soft delete and restore, history.</summary>
-public sealed class ComponentsFunctions(ComponentDocuments catalog, CatalogOptions options, MarkdownTemplate markdown)
+internal sealed class ComponentsFunctions(ComponentDocuments catalog, CatalogOptions options, MarkdownTemplate markdown)
 {
     [Function("CreateComponent")]
     public async Task<HttpResponseData> Create(

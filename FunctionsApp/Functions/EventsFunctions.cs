@@ -9,7 +9,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Functions;
 
 /// <summary>Change events (docs/events.md): the pull feed, webhook and Event Grid subscriptions, their deliveries, the delivery timer.</summary>
-public sealed class EventsFunctions(ChangeFeed feed, EventSubscriptions subscriptions, EventDelivery delivery, EventsOptions options)
+internal sealed class EventsFunctions(ChangeFeed feed, EventSubscriptions subscriptions, EventDelivery delivery, EventsOptions options)
 {
     private const int MaxBodyBytes = 16 * 1024;
 

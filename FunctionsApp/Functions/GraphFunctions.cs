@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Functions;
 
 /// <summary>The dependency graph: around one component, its dependents, and the whole catalog.</summary>
-public sealed class GraphFunctions(ComponentSearch search, ComponentGraph graph)
+internal sealed class GraphFunctions(ComponentSearch search, ComponentGraph graph)
 {
     [Function("GetComponentGraph")]
     public async Task<HttpResponseData> Around(

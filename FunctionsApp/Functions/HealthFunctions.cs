@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 
 namespace ComponentCatalog.Functions;
 
-public sealed class HealthFunctions(ComponentStore store)
+internal sealed class HealthFunctions(ComponentStore store)
 {
     /// <summary>Liveness without dependencies: the process answers. Also the benchmark's floor for a function hop.</summary>
     [Function("Ping")]

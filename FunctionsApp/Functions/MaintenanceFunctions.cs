@@ -7,7 +7,7 @@ namespace ComponentCatalog.Functions;
 /// The timer-triggered jobs. Schedules are NCRONTAB app settings (defaults in local.settings.sample.json
 /// and infra/); locally each runs on demand with <c>POST /admin/functions/{name}</c>.
 /// </summary>
-public sealed class MaintenanceFunctions(MaintenanceJobs jobs)
+internal sealed class MaintenanceFunctions(MaintenanceJobs jobs)
 {
     [Function("StaleSweep")]
     public Task StaleSweep([TimerTrigger("%Maintenance__StaleSweepSchedule%")] TimerInfo timer, CancellationToken ct) =>

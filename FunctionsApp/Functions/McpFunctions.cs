@@ -13,7 +13,7 @@ namespace ComponentCatalog.Functions;
 /// Auth, rate limits and body limits are the API's: the middleware decides the caller and role (AccessPolicy) before
 /// these run, as before any function.
 /// </summary>
-public sealed class McpFunctions(McpEndpoint endpoint, ProtectedResource resource, McpOptions options)
+internal sealed class McpFunctions(McpEndpoint endpoint, ProtectedResource resource, McpOptions options)
 {
     [Function("Mcp")]
     public async Task<HttpResponseData> Post(

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Functions;
 
 /// <summary><c>GET /api/openapi.json</c>: the API's own OpenAPI document, anonymous.</summary>
-public sealed class OpenApiFunctions
+internal sealed class OpenApiFunctions
 {
     public const string ContentType = "application/json; charset=utf-8";
 

@@ -11,7 +11,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Functions;
 
 /// <summary>Quality scores, linting without storing, and docs-as-code import.</summary>
-public sealed class QualityFunctions(
+internal sealed class QualityFunctions(
     ComponentDocuments catalog, CatalogLint lint, ComponentImport import, CatalogOptions options)
 {
     [Function("GetQuality")]

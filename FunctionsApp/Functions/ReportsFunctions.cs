@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Functions;
 
 /// <summary>What the maintenance jobs found, with when each last ran and how long it took.</summary>
-public sealed class ReportsFunctions(CatalogReports reports)
+internal sealed class ReportsFunctions(CatalogReports reports)
 {
     [Function("GetStaleReport")]
     public Task<HttpResponseData> Stale(

@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Functions;
 
 /// <summary>Finding documents: filtered, ranked, paged listing and facet counts.</summary>
-public sealed class SearchFunctions(ComponentSearch search)
+internal sealed class SearchFunctions(ComponentSearch search)
 {
     [Function("ListComponents")]
     public async Task<HttpResponseData> List(
@@ -32,7 +32,7 @@ public sealed class SearchFunctions(ComponentSearch search)
 }
 
 /// <summary>A listing item: <c>name, title, owner, tags, lifecycle, score, revision, updatedAt</c>.</summary>
-public sealed record ComponentSummary(
+internal sealed record ComponentSummary(
     string Name, string? Title, string? Owner, IReadOnlyList<string> Tags, Lifecycle? Lifecycle, int? Score, int Revision, DateTimeOffset UpdatedAt)
 {
     public static ComponentSummary From(IndexEntry e) => new(e.Name, e.Title, e.Owner, e.Tags, e.Lifecycle, e.Score, e.Revision, e.UpdatedAt);

@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Functions;
 
 /// <summary><c>GET /template</c>: the blank template, verbatim. Anonymous: it never asks who the caller is.</summary>
-public sealed class TemplateFunctions
+internal sealed class TemplateFunctions
 {
     [Function("GetTemplate")]
     public async Task<HttpResponseData> GetTemplate(

@@ -7,7 +7,7 @@ namespace ComponentCatalog.Http;
 /// Every HTTP response carries <c>X-Correlation-Id</c>: the client's, when it sent a sane one,
 /// otherwise a new one. Runs outermost so error responses carry it too.
 /// </summary>
-public sealed class CorrelationMiddleware : IFunctionsWorkerMiddleware
+internal sealed class CorrelationMiddleware : IFunctionsWorkerMiddleware
 {
     public const string HeaderName = "X-Correlation-Id";
 
@@ -38,7 +38,7 @@ public sealed class CorrelationMiddleware : IFunctionsWorkerMiddleware
     }
 }
 
-public static class CorrelationId
+internal static class CorrelationId
 {
     /// <summary>Echo a client id only when it is one short token of safe characters.</summary>
     public static string FromHeader(IEnumerable<string>? values)

@@ -7,13 +7,13 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Http;
 
 /// <summary>The text of a component document body and the format it is in.</summary>
-public sealed record DocumentSource(bool IsMarkdown, string Text);
+internal sealed record DocumentSource(bool IsMarkdown, string Text);
 
 /// <summary>
 /// Reads a component document to store from a request body in any supported media type, with the parser's
 /// findings of a Markdown body (they count in the document's score, whatever route stores it).
 /// </summary>
-public static class DocumentBodies
+internal static class DocumentBodies
 {
     /// <summary>The body's text (read and decoded by <see cref="RequestBody.ReadTextAsync"/>) and whether it is Markdown; 415 for other media types.</summary>
     public static async Task<DocumentSource> ReadSourceAsync(HttpRequestData request, int limitBytes, CancellationToken ct = default)

@@ -9,7 +9,7 @@ namespace ComponentCatalog.Http;
 /// Writes a stored document in the representation the client asked for (<c>Accept</c>): JSON or Markdown, gzip'd when
 /// <c>Accept-Encoding</c> allows it — the JSON as stored, the Markdown compressed once per cached revision.
 /// </summary>
-public static class DocumentResponses
+internal static class DocumentResponses
 {
     /// <summary>
     /// The representation to answer with, or 406. A write decides this before it stores anything, so a client

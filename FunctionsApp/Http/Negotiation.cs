@@ -4,14 +4,14 @@ using ComponentCatalog.Errors;
 namespace ComponentCatalog.Http;
 
 /// <summary>The representations a document has.</summary>
-public enum DocumentFormat
+internal enum DocumentFormat
 {
     Json,
     Markdown,
 }
 
 /// <summary><c>Accept</c> negotiation between JSON (the default) and Markdown. Pure, so it is tested directly.</summary>
-public static class Negotiation
+internal static class Negotiation
 {
     /// <summary>
     /// JSON unless the client prefers <c>text/markdown</c> (higher q, or equal q through a more specific range);

@@ -5,7 +5,7 @@ using ComponentCatalog.Errors;
 namespace ComponentCatalog.Http;
 
 /// <summary>Typed query-string values; anything malformed is a 400 naming the parameter.</summary>
-public sealed class QueryParameters(NameValueCollection query)
+internal sealed class QueryParameters(NameValueCollection query)
 {
     public string? String(string name, int maxLength = 200)
     {

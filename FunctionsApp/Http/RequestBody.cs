@@ -9,7 +9,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Http;
 
 /// <summary>Reads request bodies within a size limit and checks their media type.</summary>
-public static partial class RequestBody
+internal static partial class RequestBody
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace ComponentCatalog.Http;
 
 /// <summary>Builds responses the way the contract says: JSON camelCase, problem+json for errors.</summary>
-public static class Responses
+internal static class Responses
 {
     public const string Json = "application/json; charset=utf-8";
     public const string ProblemJson = "application/problem+json; charset=utf-8";

@@ -4,16 +4,16 @@ using ComponentCatalog.Storage;
 namespace ComponentCatalog.Maintenance;
 
 /// <summary>When a job last ran, for a report: <c>runId, startedAt, finishedAt, durationMs, counts</c>.</summary>
-public sealed record ReportRun(string RunId, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long DurationMs, IReadOnlyDictionary<string, int> Counts);
+internal sealed record ReportRun(string RunId, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long DurationMs, IReadOnlyDictionary<string, int> Counts);
 
 /// <summary>One report as clients see it: the job, its last run, and what it found.</summary>
-public sealed record Report(string Job, ReportRun? LastRun, IReadOnlyList<JsonElement> Items);
+internal sealed record Report(string Job, ReportRun? LastRun, IReadOnlyList<JsonElement> Items);
 
 /// <summary>
 /// What the maintenance jobs found (<c>GET /api/reports/*</c> and the MCP <c>list_report_items</c> tool): exactly the
 /// items of a job's last completed run, or every point of a series (the quality trend).
 /// </summary>
-public sealed class CatalogReports(JobStore jobs)
+internal sealed class CatalogReports(JobStore jobs)
 {
     /// <summary>Report name → the job that writes it.</summary>
     public static IReadOnlyDictionary<string, string> Jobs { get; } = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace ComponentCatalog.Maintenance;
 
 /// <summary>What a job run reports: done, skipped because another instance holds the lease, or partial.</summary>
-public sealed record JobOutcome(string Job, string Status, JobRun? Run);
+internal sealed record JobOutcome(string Job, string Status, JobRun? Run);
 
 /// <summary>
 /// The timer-triggered maintenance: stale sweep, dangling-reference check, purge of expired soft
@@ -15,7 +15,7 @@ public sealed record JobOutcome(string Job, string Status, JobRun? Run);
 /// time across instances), checkpoints its cursor (a crashed run resumes after the last item done),
 /// does at most <see cref="MaintenanceOptions.MaxItemsPerRun"/> items, and is idempotent.
 /// </summary>
-public sealed partial class MaintenanceJobs(
+internal sealed partial class MaintenanceJobs(
     JobStore jobs, ComponentStore documents, ComponentDocuments catalog, ComponentSearch search, TimeProvider clock,
     CatalogOptions catalogOptions, MaintenanceOptions options, ILogger<MaintenanceJobs> logger)
 {

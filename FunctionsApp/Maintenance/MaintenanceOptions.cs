@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ComponentCatalog.Maintenance;
 
 /// <summary>Settings under <c>Maintenance__*</c>; the schedules themselves are read by the host (<c>%Maintenance__…Schedule%</c>).</summary>
-public sealed class MaintenanceOptions
+internal sealed class MaintenanceOptions
 {
     public const string SettingsSection = "Maintenance";
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace ComponentCatalog.Maintenance;
 
-public static class MaintenanceSetup
+internal static class MaintenanceSetup
 {
     public static FunctionsApplicationBuilder AddMaintenance(this FunctionsApplicationBuilder builder)
     {

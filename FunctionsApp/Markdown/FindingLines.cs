@@ -5,7 +5,7 @@ namespace ComponentCatalog.Markdown;
 /// (<c>- Internal Modules:</c>) or the section heading its <see cref="Model.Finding.Section"/> names; line 1
 /// when the field is absent (a missing section, a missing owner). Used by the CLI's file:line output and SARIF.
 /// </summary>
-public static class FindingLines
+internal static class FindingLines
 {
     /// <summary>1-based line of <paramref name="section"/> (a JSON path such as <c>caching.invalidationStrategy</c>).</summary>
     public static int LineOf(string markdown, string section)

@@ -7,7 +7,7 @@ using MarkdigCode = Markdig.Syntax.CodeBlock;
 namespace ComponentCatalog.Markdown;
 
 /// <summary>A parsed Markdown document and what was noticed on the way (placeholders, duplicates, …).</summary>
-public sealed record MarkdownParseResult(ComponentDocument Document, IReadOnlyList<Finding> Findings)
+internal sealed record MarkdownParseResult(ComponentDocument Document, IReadOnlyList<Finding> Findings)
 {
     public bool HasErrors => Findings.Any(f => f.Severity == FindingSeverity.Error);
 }
@@ -17,7 +17,7 @@ public sealed record MarkdownParseResult(ComponentDocument Document, IReadOnlyLi
 /// HTML); content is then taken verbatim from the source lines, so code and prose survive byte for byte.
 /// Tolerant: heading levels 1–3, any case and order, missing sections, a leading <c># Title</c>.
 /// </summary>
-public sealed class MarkdownParser
+internal sealed class MarkdownParser
 {
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
     private static readonly string[] Separators = [" - ", " – ", " — "];

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ComponentCatalog.Markdown;
 
-public static class MarkdownSetup
+internal static class MarkdownSetup
 {
     public static FunctionsApplicationBuilder AddMarkdown(this FunctionsApplicationBuilder builder)
     {

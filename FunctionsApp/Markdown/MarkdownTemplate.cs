@@ -7,7 +7,7 @@ namespace ComponentCatalog.Markdown;
 /// The template as a wire format (docs/markdown-format.md): render a document as Markdown, parse Markdown
 /// into a document plus findings, and the blank template itself. Pure; a singleton.
 /// </summary>
-public sealed class MarkdownTemplate
+internal sealed class MarkdownTemplate
 {
     public const string MediaType = "text/markdown";
     public const string ContentType = "text/markdown; charset=utf-8";

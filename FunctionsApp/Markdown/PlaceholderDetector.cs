@@ -10,7 +10,7 @@ namespace ComponentCatalog.Markdown;
 /// code that is only <c>pass</c>. Pure and reusable: the Markdown parser uses it to keep placeholders out of the
 /// stored document, the quality rules to score documents however they arrived.
 /// </summary>
-public static class PlaceholderDetector
+internal static class PlaceholderDetector
 {
     /// <summary>Every <c>[…]</c> placeholder the template uses.</summary>
     public static IReadOnlyList<string> Tokens { get; } =

@@ -7,13 +7,13 @@ using ComponentCatalog.Model;
 namespace ComponentCatalog.Markdown;
 
 /// <summary>One section that differs between two revisions, as unified diff text.</summary>
-public sealed record SectionChange(string Section, string Change, string Diff);
+internal sealed record SectionChange(string Section, string Change, string Diff);
 
 /// <summary>
 /// Compares two documents section by section on their Markdown rendering (the format people read), so
 /// a diff shows the template's headings and sub-structure; each changed section gets unified diff text.
 /// </summary>
-public static class SectionDiff
+internal static class SectionDiff
 {
     private const int Context = 3;
     private const string FrontMatter = "(front matter)";

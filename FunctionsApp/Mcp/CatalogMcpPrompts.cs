@@ -9,7 +9,7 @@ using ModelContextProtocol.Server;
 namespace ComponentCatalog.Mcp;
 
 /// <summary>The MCP prompts: write a component's document from pasted material, and review a stored one.</summary>
-public sealed class CatalogMcpPrompts(ComponentDocuments catalog, MarkdownTemplate markdown, McpOptions options)
+internal sealed class CatalogMcpPrompts(ComponentDocuments catalog, MarkdownTemplate markdown, McpOptions options)
 {
     [McpServerPrompt(Name = "document_component", Title = "Document this component")]
     [Description("Fills the catalog's template for a component from material the user pastes (code, README, notes), then validates the draft with validate_document.")]

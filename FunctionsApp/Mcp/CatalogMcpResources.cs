@@ -12,7 +12,7 @@ namespace ComponentCatalog.Mcp;
 /// <c>GET /api/components/{name}</c> with <c>Accept: text/markdown</c> returns) and the blank template as
 /// <c>catalog://template</c>. The list pages through the search index, 100 a page.
 /// </summary>
-public sealed class CatalogMcpResources(ComponentDocuments catalog, ComponentSearch search, MarkdownTemplate markdown, McpOptions options)
+internal sealed class CatalogMcpResources(ComponentDocuments catalog, ComponentSearch search, MarkdownTemplate markdown, McpOptions options)
 {
     public const string ComponentUriPrefix = "catalog://components/";
     public const string TemplateUri = "catalog://template";

@@ -13,7 +13,7 @@ namespace ComponentCatalog.Mcp;
 /// over them. The filters turn the catalog's own errors into MCP errors: a bad tool argument is a tool result with
 /// <c>isError</c> (the model can correct itself), an unknown resource a JSON-RPC error.
 /// </summary>
-public sealed partial class CatalogMcpServer
+internal sealed partial class CatalogMcpServer
 {
     private static readonly JsonSerializerOptions Serializer = CreateSerializer();
 

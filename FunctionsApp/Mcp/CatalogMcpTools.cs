@@ -24,7 +24,7 @@ namespace ComponentCatalog.Mcp;
 /// lint, reports), with its arguments validated by the same rules, and answers at most
 /// <see cref="McpOptions.MaxResultChars"/> characters, saying how to get the rest. All read-only.
 /// </summary>
-public sealed class CatalogMcpTools(
+internal sealed class CatalogMcpTools(
     ComponentDocuments catalog,
     ComponentSearch search,
     ComponentGraph graph,
@@ -235,20 +235,20 @@ public sealed class CatalogMcpTools(
         Check(Catalog.Names.IsValid(name), "name", "A component name is 1–63 lowercase letters, digits or '-', not starting or ending with '-'.");
 }
 
-public enum DocumentFormat
+internal enum DocumentFormat
 {
     [JsonStringEnumMemberName("markdown")] Markdown,
     [JsonStringEnumMemberName("json")] Json,
 }
 
-public enum GraphDirection
+internal enum GraphDirection
 {
     [JsonStringEnumMemberName("both")] Both,
     [JsonStringEnumMemberName("out")] Out,
     [JsonStringEnumMemberName("in")] In,
 }
 
-public enum ReportKind
+internal enum ReportKind
 {
     [JsonStringEnumMemberName("stale")] Stale,
     [JsonStringEnumMemberName("dangling")] Dangling,

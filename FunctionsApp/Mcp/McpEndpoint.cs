@@ -11,10 +11,10 @@ using ModelContextProtocol.Server;
 namespace ComponentCatalog.Mcp;
 
 /// <summary>One POST to the MCP endpoint, as the function read it: the headers that matter and the body text.</summary>
-public sealed record McpHttpRequest(string? Accept, string? ContentType, string? ProtocolVersion, string? SessionId, string? McpMethod, string Body);
+internal sealed record McpHttpRequest(string? Accept, string? ContentType, string? ProtocolVersion, string? SessionId, string? McpMethod, string Body);
 
 /// <summary>What to answer: the status and, when a body was written, its media type.</summary>
-public sealed record McpHttpResult(HttpStatusCode Status, string? ContentType);
+internal sealed record McpHttpResult(HttpStatusCode Status, string? ContentType);
 
 /// <summary>
 /// The streamable HTTP transport, stateless, for a host that hands over a request body and takes back a response
@@ -25,7 +25,7 @@ public sealed record McpHttpResult(HttpStatusCode Status, string? ContentType);
 /// reading the JSON-RPC message, the protocol-version and session headers, and the status line (ADR 0030). Misuse of
 /// the transport is thrown as the catalog's exceptions, so it answers problem+json like every other route.
 /// </summary>
-public sealed partial class McpEndpoint(CatalogMcpServer primitives, ILoggerFactory loggerFactory, ILogger<McpEndpoint> logger)
+internal sealed partial class McpEndpoint(CatalogMcpServer primitives, ILoggerFactory loggerFactory, ILogger<McpEndpoint> logger)
 {
     public const string EventStream = "text/event-stream";
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ComponentCatalog.Mcp;
 
 /// <summary>Settings under <c>Mcp__*</c> (docs/mcp.md).</summary>
-public sealed class McpOptions
+internal sealed class McpOptions
 {
     public const string SettingsSection = "Mcp";
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace ComponentCatalog.Mcp;
 
-public static class McpSetup
+internal static class McpSetup
 {
     /// <summary>The remote MCP endpoint: tools, resources and prompts over the catalog's components (docs/mcp.md).</summary>
     public static FunctionsApplicationBuilder AddCatalogMcp(this FunctionsApplicationBuilder builder)

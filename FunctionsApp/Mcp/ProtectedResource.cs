@@ -9,7 +9,7 @@ namespace ComponentCatalog.Mcp;
 /// document that names the authorization server (<c>Auth__Issuer</c>: Entra ID in Azure) and the scopes to ask for,
 /// and the <c>resource_metadata</c> parameter that 401s of the MCP functions add to <c>WWW-Authenticate</c>.
 /// </summary>
-public sealed class ProtectedResource(AuthOptions auth, McpOptions options)
+internal sealed class ProtectedResource(AuthOptions auth, McpOptions options)
 {
     /// <summary>The endpoint's route (host.json's route prefix is empty: routes are paths).</summary>
     public const string EndpointRoute = "api/mcp";

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace ComponentCatalog.Model;
 
 /// <summary>The one set of JSON rules for the wire and for storage.</summary>
-public static class CatalogJson
+internal static class CatalogJson
 {
     /// <summary>Writing: camelCase, nulls omitted, enums as camelCase strings.</summary>
     public static JsonSerializerOptions Options { get; } = Create(strict: false);

@@ -6,7 +6,7 @@ namespace ComponentCatalog.Model;
 /// Records compare by value; collections use <see cref="EquatableList{T}"/> so two documents with
 /// the same content are equal (the Markdown round-trip property relies on it).
 /// </summary>
-public sealed record ComponentDocument
+internal sealed record ComponentDocument
 {
     /// <summary>The id in URLs; <c>slug(title)</c> when a document is created without one.</summary>
     public string? Name { get; init; }
@@ -52,7 +52,7 @@ public sealed record ComponentDocument
     public string? UpdatedBy { get; init; }
 }
 
-public enum Lifecycle
+internal enum Lifecycle
 {
     Experimental,
     Production,
@@ -60,19 +60,19 @@ public enum Lifecycle
 }
 
 /// <summary>A fenced code block; <see cref="Language"/> is the fence's info string.</summary>
-public sealed record CodeBlock(string? Language, string Code);
+internal sealed record CodeBlock(string? Language, string Code);
 
 /// <summary>A name with what it is for: a library, a module, a DB model or a query.</summary>
-public sealed record NamedItem(string Name, string? Purpose);
+internal sealed record NamedItem(string Name, string? Purpose);
 
 /// <summary>Prose followed by code blocks: the shape of the template's code-only sections.</summary>
-public sealed record ContentSection
+internal sealed record ContentSection
 {
     public string? Text { get; init; }
     public EquatableList<CodeBlock>? Code { get; init; }
 }
 
-public sealed record DependenciesSection
+internal sealed record DependenciesSection
 {
     public EquatableList<NamedItem>? ExternalLibraries { get; init; }
     public EquatableList<NamedItem>? InternalModules { get; init; }
@@ -81,28 +81,28 @@ public sealed record DependenciesSection
     public string? Text { get; init; }
 }
 
-public sealed record ApiEndpoint
+internal sealed record ApiEndpoint
 {
     public required string Method { get; init; }
     public required string Route { get; init; }
     public string? Description { get; init; }
 }
 
-public sealed record ApiEndpointsSection
+internal sealed record ApiEndpointsSection
 {
     public EquatableList<ApiEndpoint>? Endpoints { get; init; }
     public string? Text { get; init; }
     public EquatableList<CodeBlock>? Code { get; init; }
 }
 
-public sealed record DatabaseSection
+internal sealed record DatabaseSection
 {
     public EquatableList<NamedItem>? Models { get; init; }
     public EquatableList<NamedItem>? Queries { get; init; }
     public string? Text { get; init; }
 }
 
-public sealed record ErrorHandlingSection
+internal sealed record ErrorHandlingSection
 {
     public ContentSection? CustomExceptions { get; init; }
     public ContentSection? ErrorResponses { get; init; }
@@ -111,7 +111,7 @@ public sealed record ErrorHandlingSection
     public string? Text { get; init; }
 }
 
-public sealed record AuthSection
+internal sealed record AuthSection
 {
     public string? RequiredPermissions { get; init; }
     public string? TokenValidation { get; init; }
@@ -121,7 +121,7 @@ public sealed record AuthSection
     public string? Text { get; init; }
 }
 
-public sealed record CachingSection
+internal sealed record CachingSection
 {
     public string? CacheKeys { get; init; }
     public string? CacheDuration { get; init; }
@@ -131,7 +131,7 @@ public sealed record CachingSection
     public string? Text { get; init; }
 }
 
-public sealed record TestingSection
+internal sealed record TestingSection
 {
     public ContentSection? UnitTests { get; init; }
     public ContentSection? IntegrationTests { get; init; }
@@ -140,7 +140,7 @@ public sealed record TestingSection
     public string? Text { get; init; }
 }
 
-public sealed record PerformanceSection
+internal sealed record PerformanceSection
 {
     public string? QueryOptimization { get; init; }
     public string? CachingStrategy { get; init; }
@@ -150,7 +150,7 @@ public sealed record PerformanceSection
     public string? Text { get; init; }
 }
 
-public sealed record SecuritySection
+internal sealed record SecuritySection
 {
     public string? InputValidation { get; init; }
     public string? DataSanitization { get; init; }
@@ -160,9 +160,9 @@ public sealed record SecuritySection
     public string? Text { get; init; }
 }
 
-public sealed record RelatedComponent(string Name, string? Relationship);
+internal sealed record RelatedComponent(string Name, string? Relationship);
 
-public sealed record NotesSection
+internal sealed record NotesSection
 {
     public string? ImplementationDetails { get; init; }
     public string? KnownIssues { get; init; }
@@ -173,4 +173,4 @@ public sealed record NotesSection
 }
 
 /// <summary>A section the template does not name: its heading and its Markdown body, verbatim.</summary>
-public sealed record ExtraSection(string Heading, string Body);
+internal sealed record ExtraSection(string Heading, string Body);

@@ -7,7 +7,7 @@ namespace ComponentCatalog.Model;
 /// Serialises as a plain JSON array.
 /// </summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(EquatableListJsonConverterFactory))]
-public sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableList<T>>
+internal sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableList<T>>
 {
     private readonly T[] _items;
 
@@ -41,7 +41,7 @@ public sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableLis
     public override string ToString() => $"[{string.Join(", ", _items)}]";
 }
 
-public static class EquatableList
+internal static class EquatableList
 {
     public static EquatableList<T> ToEquatableList<T>(this IEnumerable<T> items) => new(items);
 }

@@ -5,9 +5,9 @@ namespace ComponentCatalog.Model;
 /// <see cref="Section"/> is the JSON path of the field concerned (<c>dependencies.externalLibraries</c>).
 /// JSON: <c>{rule, severity: error|warning|info, section, message}</c>.
 /// </summary>
-public sealed record Finding(string Rule, FindingSeverity Severity, string Section, string Message);
+internal sealed record Finding(string Rule, FindingSeverity Severity, string Section, string Message);
 
-public enum FindingSeverity
+internal enum FindingSeverity
 {
     Error,
     Warning,
@@ -15,7 +15,7 @@ public enum FindingSeverity
 }
 
 /// <summary>The rule ids findings carry; the quality rules score them.</summary>
-public static class FindingRules
+internal static class FindingRules
 {
     /// <summary>Template text (a <c>[Placeholder]</c>, an example block, a bare label) left in.</summary>
     public const string PlaceholderLeft = "placeholder-left";

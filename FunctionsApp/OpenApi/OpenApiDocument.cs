@@ -7,7 +7,7 @@ namespace ComponentCatalog.OpenApi;
 /// Operations of the contract that no function implements yet carry <c>x-catalog-status: planned</c>; a test
 /// checks the document against the functions' real routes.
 /// </summary>
-public static class OpenApiDocument
+internal static class OpenApiDocument
 {
     public const string ResourceName = "ComponentCatalog.OpenApi.openapi.json";
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ComponentCatalog.Pages;
 
-public static class WebSetup
+internal static class WebSetup
 {
     /// <summary>The website at the site root: pages (Razor components rendered on the server), assets, sign-in (the app's own OIDC flow, or the Development page).</summary>
     public static FunctionsApplicationBuilder AddCatalogWeb(this FunctionsApplicationBuilder builder)

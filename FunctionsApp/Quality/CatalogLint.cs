@@ -5,14 +5,14 @@ using ComponentCatalog.Model;
 namespace ComponentCatalog.Quality;
 
 /// <summary>The result of linting a body that is not stored: the name it would get and its quality report.</summary>
-public sealed record LintResult(string? Name, QualityReport Report);
+internal sealed record LintResult(string? Name, QualityReport Report);
 
 /// <summary>
 /// Lints a document against the catalog without storing it, as <c>POST /api/validate</c> does: the catalog-free
 /// findings of <see cref="DocumentLint"/>, then the quality rules with references resolved against the catalog.
 /// Used by the MCP <c>validate_document</c> tool.
 /// </summary>
-public sealed class CatalogLint(MarkdownTemplate markdown, ComponentQuality quality)
+internal sealed class CatalogLint(MarkdownTemplate markdown, ComponentQuality quality)
 {
     public Task<LintResult> MarkdownAsync(string text, CancellationToken ct = default)
     {

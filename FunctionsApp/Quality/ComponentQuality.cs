@@ -9,7 +9,7 @@ namespace ComponentCatalog.Quality;
 /// rule of every route (writes, import, validate, the quality endpoint). A document that has not been stored
 /// is scored as it would be stored, updated now, so <c>/validate</c> of a new document does not call it unreviewed.
 /// </summary>
-public sealed class ComponentQuality(ComponentSearch search, TimeProvider clock, CatalogOptions options)
+internal sealed class ComponentQuality(ComponentSearch search, TimeProvider clock, CatalogOptions options)
 {
     /// <param name="alsoExisting">Names that count as present although not stored yet (the other documents of an import).</param>
     public async Task<QualityReport> EvaluateAsync(

@@ -9,7 +9,7 @@ namespace ComponentCatalog.Quality;
 /// the parser's findings and the field errors as findings. <see cref="QualityRules.Evaluate"/> then adds the
 /// rules that need to know which names exist (the catalog's index online, the linted files offline).
 /// </summary>
-public static class DocumentLint
+internal static class DocumentLint
 {
     /// <summary>A Markdown body: the document and what the parser and the field checks noticed.</summary>
     public static (ComponentDocument Document, IReadOnlyList<Finding> Findings) Markdown(MarkdownTemplate markdown, string text)

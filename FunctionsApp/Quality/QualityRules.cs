@@ -4,7 +4,7 @@ using ComponentCatalog.Model;
 namespace ComponentCatalog.Quality;
 
 /// <summary>A score 0–100 and the findings that explain it.</summary>
-public sealed record QualityReport(int Score, IReadOnlyList<Finding> Findings)
+internal sealed record QualityReport(int Score, IReadOnlyList<Finding> Findings)
 {
     public bool Valid => Findings.All(f => f.Severity != FindingSeverity.Error);
 }
@@ -13,7 +13,7 @@ public sealed record QualityReport(int Score, IReadOnlyList<Finding> Findings)
 /// The rubric derived from the template itself (docs/quality-rules.md). Pure and deterministic: the
 /// same document, catalog names and day give the same findings in the same order and the same score.
 /// </summary>
-public static class QualityRules
+internal static class QualityRules
 {
     public const string RequiredSection = "required-section";
     public const string ThinDescription = "description-thin";

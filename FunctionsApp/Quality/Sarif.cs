@@ -4,7 +4,7 @@ using ComponentCatalog.Model;
 namespace ComponentCatalog.Quality;
 
 /// <summary>Findings as a SARIF 2.1.0 log, so CI systems show them as annotations on the file.</summary>
-public static class Sarif
+internal static class Sarif
 {
     public const string MediaType = "application/sarif+json";
 
@@ -60,4 +60,4 @@ public static class Sarif
 }
 
 /// <summary>A finding in a file, at a 1-based line when known.</summary>
-public sealed record SarifFinding(string? ArtifactPath, int? Line, Finding Finding);
+internal sealed record SarifFinding(string? ArtifactPath, int? Line, Finding Finding);

@@ -10,7 +10,7 @@ namespace ComponentCatalog.Search;
 /// word ids each) and each entry's word ids (for removal), which are fetched when a query or a write first needs
 /// them and otherwise in the background after the first answer. Each part is about <see cref="PartBytes"/> raw.
 /// </summary>
-public sealed partial class CatalogIndex
+internal sealed partial class CatalogIndex
 {
     /// <summary>The snapshot format this build writes and reads; any other is ignored (the index is loaded by a scan).</summary>
     internal const int SnapshotFormat = 2;

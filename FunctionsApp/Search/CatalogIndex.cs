@@ -8,7 +8,7 @@ namespace ComponentCatalog.Search;
 /// (BM25), and incoming edges for the graph. Pure and thread-safe (one writer or many readers);
 /// <see cref="ComponentSearch"/> keeps it fed from storage.
 /// </summary>
-public sealed partial class CatalogIndex
+internal sealed partial class CatalogIndex
 {
     private const double K1 = 1.2;
     private const double B = 0.75;

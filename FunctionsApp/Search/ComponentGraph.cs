@@ -3,15 +3,15 @@ using System.Text;
 
 namespace ComponentCatalog.Search;
 
-public sealed record GraphNode(string Name, string? Title, bool Exists);
+internal sealed record GraphNode(string Name, string? Title, bool Exists);
 
-public sealed record GraphView(IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Edges);
+internal sealed record GraphView(IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Edges);
 
-public sealed record Dependent(string Name, string? Title, int Depth, string Kind, string? Relationship);
+internal sealed record Dependent(string Name, string? Title, int Depth, string Kind, string? Relationship);
 
-public sealed record DanglingReference(string From, string To, string Kind);
+internal sealed record DanglingReference(string From, string To, string Kind);
 
-public sealed record CatalogGraph(IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Edges, IReadOnlyList<IReadOnlyList<string>> Cycles, IReadOnlyList<DanglingReference> Dangling);
+internal sealed record CatalogGraph(IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Edges, IReadOnlyList<IReadOnlyList<string>> Cycles, IReadOnlyList<DanglingReference> Dangling);
 
 /// <summary>
 /// The component graph over the index: edges come from Internal Modules (<c>dependsOn</c>) and Related
@@ -19,7 +19,7 @@ public sealed record CatalogGraph(IReadOnlyList<GraphNode> Nodes, IReadOnlyList<
 /// the catalog is a dangling node, not an error. Cycles are dependency cycles (dependsOn edges only:
 /// "related" is often mutual by nature).
 /// </summary>
-public sealed class ComponentGraph(CatalogIndex index)
+internal sealed class ComponentGraph(CatalogIndex index)
 {
     public const int MaxDepth = 5;
 

@@ -11,7 +11,7 @@ namespace ComponentCatalog.Search;
 /// at most every <c>Catalog:IndexRefreshSeconds</c> in the background (the staleness bound across instances;
 /// ADR 0005, ADR 0006).
 /// </summary>
-public sealed partial class ComponentSearch(
+internal sealed partial class ComponentSearch(
     IndexStore store, CatalogIndex index, PagingToken tokens, TimeProvider clock, CatalogOptions options, DocumentCache documents,
     ILogger<ComponentSearch> logger)
 {

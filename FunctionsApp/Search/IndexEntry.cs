@@ -4,7 +4,7 @@ using ComponentCatalog.Model;
 namespace ComponentCatalog.Search;
 
 /// <summary>An edge of the component graph, derived from Internal Modules and Related Components.</summary>
-public sealed record GraphEdge(string From, string To, string Kind, string? Relationship)
+internal sealed record GraphEdge(string From, string To, string Kind, string? Relationship)
 {
     public const string DependsOn = "dependsOn";
     public const string Related = "related";
@@ -15,7 +15,7 @@ public sealed record GraphEdge(string From, string To, string Kind, string? Rela
 /// values, the edges and the weighted words. Derived from the document at write time and stored in
 /// the summaries table, so an instance loads the index without reading any document.
 /// </summary>
-public sealed record IndexEntry
+internal sealed record IndexEntry
 {
     public required string Name { get; init; }
     public string? Title { get; init; }

@@ -11,7 +11,7 @@ namespace ComponentCatalog.Search;
 /// with the revision, the change announced before the commit and applied to this instance's index after it.
 /// Nothing here runs after a commit that could fail.
 /// </summary>
-public sealed class IndexProjection(ComponentSearch search, ComponentQuality quality)
+internal sealed class IndexProjection(ComponentSearch search, ComponentQuality quality)
 {
     /// <summary>The index entry of a document as it will be stored.</summary>
     /// <param name="findings">The parser's findings of the body the document came from (none for JSON).</param>

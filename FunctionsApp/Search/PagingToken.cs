@@ -10,7 +10,7 @@ namespace ComponentCatalog.Search;
 /// forged token, a tampered one, or one from another query is a 400 — not a silent wrong page.
 /// Every instance of a deployment derives the same key, so a token works on any of them.
 /// </summary>
-public sealed class PagingToken(byte[] key)
+internal sealed class PagingToken(byte[] key)
 {
     private const string Version = "1";
 

@@ -3,7 +3,7 @@ using ComponentCatalog.Model;
 namespace ComponentCatalog.Search;
 
 /// <summary>The filters of <c>GET /components</c>; all given ones must hold.</summary>
-public sealed record SearchQuery
+internal sealed record SearchQuery
 {
     public string? Q { get; init; }
     public string? Owner { get; init; }
@@ -40,10 +40,10 @@ public sealed record SearchQuery
 }
 
 /// <summary>Where a page ended: the rank (full-text only) and the name of its last item.</summary>
-public sealed record SearchCursor(double? Rank, string Name);
+internal sealed record SearchCursor(double? Rank, string Name);
 
 /// <summary>One page of summaries and the cursor after it (null on the last page).</summary>
-public sealed record SearchPage(IReadOnlyList<IndexEntry> Items, SearchCursor? Next)
+internal sealed record SearchPage(IReadOnlyList<IndexEntry> Items, SearchCursor? Next)
 {
     /// <summary>Each item's rank (full-text searches only), so a page can also be cut shorter.</summary>
     public IReadOnlyList<double>? Ranks { get; init; }
@@ -52,4 +52,4 @@ public sealed record SearchPage(IReadOnlyList<IndexEntry> Items, SearchCursor? N
     public SearchCursor CursorAfter(int index) => new(Ranks?[index], Items[index].Name);
 }
 
-public sealed record FacetValue(string Value, int Count);
+internal sealed record FacetValue(string Value, int Count);

@@ -7,7 +7,7 @@ namespace ComponentCatalog.Search;
 /// Words for full-text search: lower-cased runs of letters and digits, accents folded; each CJK
 /// ideograph or kana is a word of its own (those scripts do not separate words with spaces).
 /// </summary>
-public static class TextTokenizer
+internal static class TextTokenizer
 {
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
     {

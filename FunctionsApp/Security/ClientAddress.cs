@@ -11,7 +11,7 @@ namespace ComponentCatalog.Security;
 /// <c>X-Real-IP</c> are ignored and every anonymous caller is <see cref="Unknown"/>, so a client cannot pick a fresh
 /// bucket per request (or drain someone else's) by writing the header.
 /// </summary>
-public static class ClientAddress
+internal static class ClientAddress
 {
     public const string Unknown = "unknown";
 

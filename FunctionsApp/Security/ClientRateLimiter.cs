@@ -5,7 +5,7 @@ using System.Threading.RateLimiting;
 namespace ComponentCatalog.Security;
 
 /// <summary>Settings under <c>RateLimit__*</c> (docs/adr/0003-rate-limiting.md).</summary>
-public sealed class RateLimitOptions
+internal sealed class RateLimitOptions
 {
     public const string SettingsSection = "RateLimit";
 
@@ -35,7 +35,7 @@ public sealed class RateLimitOptions
 /// an overflow bucket. (The library's own limiters replenish on the Stopwatch and keep partitions unbounded; this
 /// one is a <see cref="PartitionedRateLimiter{TResource}"/> so callers see the standard API.)
 /// </summary>
-public sealed class ClientRateLimiter : PartitionedRateLimiter<string>
+internal sealed class ClientRateLimiter : PartitionedRateLimiter<string>
 {
     private const string OverflowKey = "~overflow";
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);

@@ -5,7 +5,7 @@ using Azure.Data.Tables;
 namespace ComponentCatalog.Storage;
 
 /// <summary>An API key as stored: the SHA-256 of the key, never the key.</summary>
-public sealed record ApiKeyRecord(
+internal sealed record ApiKeyRecord(
     string Id,
     string Name,
     byte[] Hash,
@@ -20,7 +20,7 @@ public sealed record ApiKeyRecord(
 /// API keys in the <c>ApiKeys</c> table: partition <c>apikey</c>, row key = the key's id (the public part of the
 /// key), so authenticating is one point read. Revocation stamps <c>RevokedAt</c>; the row stays for the audit trail.
 /// </summary>
-public sealed class ApiKeyStore(CatalogTables tables)
+internal sealed class ApiKeyStore(CatalogTables tables)
 {
     private const string Partition = "apikey";
 

@@ -7,7 +7,7 @@ namespace ComponentCatalog.Storage;
 /// The catalog's tables, created once per process (locally; in Azure they are declared in Bicep and
 /// creation is a no-op), never per request.
 /// </summary>
-public sealed class CatalogTables(TableServiceClient service, CatalogStorageOptions options)
+internal sealed class CatalogTables(TableServiceClient service, CatalogStorageOptions options)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _created;

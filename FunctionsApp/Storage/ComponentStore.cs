@@ -11,7 +11,7 @@ namespace ComponentCatalog.Storage;
 /// <c>r{revision:D10}.{n:D3}</c> holding the gzip'd JSON in ≤ 60,000-byte binary properties.
 /// A new revision's rows and the head update go in one transaction: all visible or none.
 /// </summary>
-public sealed class ComponentStore(CatalogTables tables)
+internal sealed class ComponentStore(CatalogTables tables)
 {
     internal const string HeadKey = "head";
     private const int PropertyBytes = 60_000;

@@ -4,7 +4,7 @@ namespace ComponentCatalog.Storage;
 /// A document's head: which revision is current and whether it is deleted. <see cref="Version"/>
 /// is the storage's opaque concurrency token, handed back unchanged on the next write.
 /// </summary>
-public sealed record HeadState(
+internal sealed record HeadState(
     string Name,
     int Revision,
     bool Deleted,
@@ -24,7 +24,7 @@ public sealed record HeadState(
 }
 
 /// <summary>One entry of a document's history.</summary>
-public sealed record RevisionInfo(int Revision, DateTimeOffset UpdatedAt, string UpdatedBy);
+internal sealed record RevisionInfo(int Revision, DateTimeOffset UpdatedAt, string UpdatedBy);
 
 /// <summary>
 /// What a write needs besides the content: who, when, the summary fields kept on the head, and the search
@@ -32,7 +32,7 @@ public sealed record RevisionInfo(int Revision, DateTimeOffset UpdatedAt, string
 /// <see cref="WriteId"/> is chosen before the commit, so the change announced ahead of it can name it.
 /// <see cref="Event"/> commits in the same transaction as the revision (docs/adr/0060-change-events.md).
 /// </summary>
-public sealed record RevisionWrite(
+internal sealed record RevisionWrite(
     string Name,
     int Revision,
     byte[] ContentJson,
@@ -52,7 +52,7 @@ public sealed record RevisionWrite(
     public byte[] ContentGzip => _gzip ??= Gzip.Compress(ContentJson);
 }
 
-public static class Etags
+internal static class Etags
 {
     public static string ForRevision(int revision) => $"\"{revision}\"";
 }

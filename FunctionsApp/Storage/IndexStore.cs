@@ -14,14 +14,14 @@ namespace ComponentCatalog.Storage;
 /// <paramref name="Event"/> is set only for a change that has no partition to commit its event in (a purge):
 /// the stored change event, logged with the row (docs/adr/0060-change-events.md).
 /// </summary>
-public sealed record ChangeIntent(string Name, int Revision, string WriteId, string? Event = null);
+internal sealed record ChangeIntent(string Name, int Revision, string WriteId, string? Event = null);
 
 /// <summary>One row of the change log: an intent, with its key and when it was announced.</summary>
-public sealed record ChangeRow(string Key, string Name, int Revision, string WriteId, DateTimeOffset At);
+internal sealed record ChangeRow(string Key, string Name, int Revision, string WriteId, DateTimeOffset At);
 
 
 /// <summary>What the search index needs of a head: its revision, write id, whether it is live, and its entry.</summary>
-public sealed record IndexedHead(string Name, int Revision, string WriteId, IndexEntry? Entry);
+internal sealed record IndexedHead(string Name, int Revision, string WriteId, IndexEntry? Entry);
 
 /// <summary>
 /// The rows behind search and the graph (docs/adr/0006-write-path.md). Each document's <see cref="IndexEntry"/>
@@ -30,7 +30,7 @@ public sealed record IndexedHead(string Name, int Revision, string WriteId, Inde
 /// append-only log (PK = UTC minute, RK = ticks.name.writeId) of intents written just <em>before</em> each
 /// commit; other instances poll it and read the named heads, so no committed change goes unannounced.
 /// </summary>
-public sealed class IndexStore(CatalogTables tables)
+internal sealed class IndexStore(CatalogTables tables)
 {
     internal const string SummaryColumn = "Summary";
 

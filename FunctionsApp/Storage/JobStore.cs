@@ -6,7 +6,7 @@ using ComponentCatalog.Model;
 namespace ComponentCatalog.Storage;
 
 /// <summary>A maintenance run: when, how far it got, what it counted.</summary>
-public sealed record JobRun
+internal sealed record JobRun
 {
     public required string Job { get; init; }
     public required string RunId { get; init; }
@@ -22,14 +22,14 @@ public sealed record JobRun
 }
 
 /// <summary>One line of a report: its key and its JSON data.</summary>
-public sealed record ReportRow(string Key, string RunId, JsonElement Data);
+internal sealed record ReportRow(string Key, string RunId, JsonElement Data);
 
 /// <summary>
 /// The maintenance jobs' state in table <c>Jobs</c> (PK = job: <c>lease</c>, <c>checkpoint</c>, <c>last</c>)
 /// and their findings in <c>Reports</c> (PK = report, RK = item). The lease is an ETag-guarded row with
 /// an expiry, so two instances firing at once run the job once.
 /// </summary>
-public sealed class JobStore(CatalogTables tables)
+internal sealed class JobStore(CatalogTables tables)
 {
     public async Task<bool> TryAcquireLeaseAsync(string job, string holder, DateTimeOffset now, TimeSpan duration, CancellationToken ct = default)
     {

@@ -12,7 +12,7 @@ namespace ComponentCatalog.Storage;
 /// Where the catalog's tables live and how they are named: settings <c>CatalogStorage</c> (a connection string, or
 /// the section of the values below) and <c>Catalog__TablePrefix</c>.
 /// </summary>
-public sealed class CatalogStorageOptions : IValidatableObject
+internal sealed class CatalogStorageOptions : IValidatableObject
 {
     public const string SettingsSection = "CatalogStorage";
 
@@ -55,7 +55,7 @@ public sealed class CatalogStorageOptions : IValidatableObject
     }
 }
 
-public static class StorageSetup
+internal static class StorageSetup
 {
     public static FunctionsApplicationBuilder AddCatalogStorage(this FunctionsApplicationBuilder builder)
     {
