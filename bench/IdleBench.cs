@@ -21,10 +21,6 @@ internal static class IdleBench
         await using var azurite = await AzuriteProcess.StartAsync(dataDirectory: null);
         await ReadsBench.SeedAsync(azurite.ConnectionString, size, i => Synthetic.Markdown(i, size));
         var storage = new Dictionary<string, string> { ["CatalogStorage"] = azurite.ConnectionString, ["RateLimit__PermitsPerMinute"] = "1000000" };
-        foreach (var setting in (Environment.GetEnvironmentVariable("BENCH_SETTINGS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            storage[setting[..setting.IndexOf('=')]] = setting[(setting.IndexOf('=') + 1)..];
-        }
         await using var host = await DevHostProcess.StartAsync(configuration, storage, TimeSpan.FromSeconds(600));
         var http = host.Client;
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
@@ -51,23 +47,24 @@ internal static class IdleBench
         return report.Failures.Count == 0 ? 0 : 1;
     }
 
-    private static async Task TimelineAsync(Report report, DevHostProcess host, AzuriteProcess azurite, string after, TimeSpan length)
+    /// <summary>CPU seconds used so far by the dev host (without its worker), the worker and Azurite.</summary>
+    public static (double Host, double Worker, double Azurite) CpuSeconds(DevHostProcess host, AzuriteProcess azurite)
     {
         var worker = host.WorkerProcessId ?? -1;
-        (double Host, double Worker, double Azurite) Sample()
-        {
-            var hostAndWorker = Measure.CpuSeconds(host.ProcessId);
-            var workerOnly = worker > 0 ? Measure.CpuSeconds(worker) : 0;
-            return (hostAndWorker - workerOnly, workerOnly, Measure.CpuSeconds(azurite.ProcessId));
-        }
-        var start = Stopwatch.StartNew();
-        var previous = Sample();
+        var hostAndWorker = Measure.CpuSeconds(host.ProcessId);
+        var workerOnly = worker > 0 ? Measure.CpuSeconds(worker) : 0;
+        return (hostAndWorker - workerOnly, workerOnly, Measure.CpuSeconds(azurite.ProcessId));
+    }
+
+    private static async Task TimelineAsync(Report report, DevHostProcess host, AzuriteProcess azurite, string after, TimeSpan length)
+    {
+        var previous = CpuSeconds(host, azurite);
         var steady = new List<double>();
         for (var at = Window; at <= length; at += Window)
         {
             var clock = Stopwatch.StartNew();
             await Task.Delay(Window);
-            var now = Sample();
+            var now = CpuSeconds(host, azurite);
             double Percent(double from, double to) => (to - from) / clock.Elapsed.TotalSeconds * 100;
             var (h, w, a) = (Percent(previous.Host, now.Host), Percent(previous.Worker, now.Worker), Percent(previous.Azurite, now.Azurite));
             Console.WriteLine($"  {after}, {at.TotalSeconds - Window.TotalSeconds,3:0}–{at.TotalSeconds,3:0} s: host {h,5:0.0} %  worker {w,5:0.0} %  Azurite {a,5:0.0} %  total {h + w + a,5:0.0} %");

@@ -128,17 +128,10 @@ internal static class ReadsBench
     private static async Task IdleAsync(Report report, DevHostProcess host, AzuriteProcess azurite, string after)
     {
         await Task.Delay(TimeSpan.FromSeconds(5));
-        var worker = host.WorkerProcessId ?? -1;
-        (double Host, double Worker, double Azurite) Sample()
-        {
-            var hostAndWorker = Measure.CpuSeconds(host.ProcessId);
-            var workerOnly = worker > 0 ? Measure.CpuSeconds(worker) : 0;
-            return (hostAndWorker - workerOnly, workerOnly, Measure.CpuSeconds(azurite.ProcessId));
-        }
-        var before = Sample();
+        var before = IdleBench.CpuSeconds(host, azurite);
         var idle = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(10));
-        var after2 = Sample();
+        var after2 = IdleBench.CpuSeconds(host, azurite);
         double Percent(double from, double to) => (to - from) / idle.Elapsed.TotalSeconds * 100;
         var (h, w, a) = (Percent(before.Host, after2.Host), Percent(before.Worker, after2.Worker), Percent(before.Azurite, after2.Azurite));
         report.Add("idle", $"CPU of dev host + worker + Azurite, {after}, no requests", h + w + a, "%", target: 1,

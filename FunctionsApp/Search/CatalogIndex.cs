@@ -462,7 +462,7 @@ internal sealed partial class CatalogIndex
             hits.Reverse();
             var page = hits.Take(limit).ToList();
             var more = hits.Count > limit ? new SearchCursor(page[^1].Rank, page[^1].Entry.Name) : null;
-            return new SearchPage(page.Select(h => h.Entry).ToList(), more) { Ranks = page.Select(h => h.Rank).ToList() };
+            return new SearchPage(page.Select(h => h.Entry).ToList(), more);
         }
         finally
         {

@@ -77,7 +77,7 @@ internal sealed partial class ComponentSearch(
         if (after is null)
         {
             var more = all.Items.Count > limit;
-            return ([.. all.Items.Take(limit)], more ? tokens.Create(query, all.CursorAfter(limit - 1)) : null, all.Items);
+            return ([.. all.Items.Take(limit)], more ? tokens.Create(query, new SearchCursor(null, all.Items[limit - 1].Name)) : null, all.Items);
         }
         var page = index.Search(query, after, limit, staleBefore);
         return (page.Items, page.Next is null ? null : tokens.Create(query, page.Next), all.Items);

@@ -43,13 +43,6 @@ internal sealed record SearchQuery
 internal sealed record SearchCursor(double? Rank, string Name);
 
 /// <summary>One page of summaries and the cursor after it (null on the last page).</summary>
-internal sealed record SearchPage(IReadOnlyList<IndexEntry> Items, SearchCursor? Next)
-{
-    /// <summary>Each item's rank (full-text searches only), so a page can also be cut shorter.</summary>
-    public IReadOnlyList<double>? Ranks { get; init; }
-
-    /// <summary>The cursor after item <paramref name="index"/>: where a page of <paramref name="index"/> + 1 items ends.</summary>
-    public SearchCursor CursorAfter(int index) => new(Ranks?[index], Items[index].Name);
-}
+internal sealed record SearchPage(IReadOnlyList<IndexEntry> Items, SearchCursor? Next);
 
 internal sealed record FacetValue(string Value, int Count);
