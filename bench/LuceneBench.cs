@@ -428,8 +428,8 @@ internal static class LuceneBench
         var decoded = new byte[eager][];
         Parallel.For(0, eager, p => decoded[p] = SnapshotCompression.Decompress(parts[p]));
         var restored = new CatalogIndex();
-        restored.Import(decoded, parts.Length, p => SnapshotCompression.Decompress(parts[p]));
-        Parallel.ForEach(restored.MissingParts(), p => restored.AddPart(p, SnapshotCompression.Decompress(parts[p])));
+        restored.Import(decoded, parts.Length, p => parts[p]);
+        Parallel.ForEach(restored.MissingParts(), p => restored.AddPart(p, parts[p]));
         return restored;
     }
 

@@ -82,12 +82,12 @@ public sealed class CatalogIndexSnapshotTests
     private static CatalogIndex Restored(CatalogIndex source, List<int>? fetched = null)
     {
         var (parts, eager) = source.Export();
-        var stored = parts.Select(SnapshotCompression.Compress).ToList();
-        var restored = new CatalogIndex { PartBytes = source.PartBytes };
+        var stored = parts.Select(p => SnapshotCompression.Compress(p)).ToList();
+        var restored = new CatalogIndex { PartBytes = source.PartBytes, SealBytes = source.SealBytes };
         restored.Import([.. stored.Take(eager).Select(p => SnapshotCompression.Decompress(p))], stored.Count, part =>
         {
             fetched?.Add(part);
-            return SnapshotCompression.Decompress(stored[part]);
+            return stored[part];
         });
         return restored;
     }
@@ -95,7 +95,7 @@ public sealed class CatalogIndexSnapshotTests
     [TestMethod]
     public void Restore_ManyParts_AnswersAsTheOriginal_ThenThroughLaterWrites()
     {
-        var original = new CatalogIndex { PartBytes = 64 << 10 };
+        var original = new CatalogIndex { PartBytes = 64 << 10, SealBytes = 16 << 10 };
         for (var i = 0; i < 4000; i++) original.Upsert(Entry(i));
         for (var i = 0; i < 4000; i += 9) original.Remove($"doc-{i:D5}");
         var (parts, eager) = original.Export();
@@ -126,6 +126,37 @@ public sealed class CatalogIndexSnapshotTests
     }
 
     [TestMethod]
+    public void EntryWords_InCompressedBlocks_AnswerAsPlainBytes_ThroughRemovalsCompactionAndRestore()
+    {
+        var blocks = new CatalogIndex { SealBytes = 4 << 10, CompactAfterStaleSlots = 20_000 };
+        var plain = new CatalogIndex { SealBytes = int.MaxValue, CompactAfterStaleSlots = long.MaxValue };
+        foreach (var index in new[] { blocks, plain })
+        {
+            for (var i = 0; i < 2000; i++) index.Upsert(Entry(i));
+            // Replacements and removals read the old words back out of compressed blocks; past half stale, `blocks` compacts.
+            for (var i = 0; i < 2000; i += 3) index.Upsert(Entry(i, revision: 2, extra: "fresh"));
+            for (var i = 0; i < 2000; i++)
+            {
+                if (i % 4 is 1 or 2) index.Remove($"doc-{i:D5}");
+            }
+        }
+        Assert.AreEqual(Answers(plain), Answers(blocks));
+
+        // After the compaction rewrote the blocks: more writes, then a restore of each.
+        foreach (var index in new[] { blocks, plain })
+        {
+            for (var i = 3; i < 2000; i += 8) index.Remove($"doc-{i:D5}");
+            for (var i = 0; i < 2000; i += 12) index.Upsert(Entry(i, revision: 3));
+        }
+        Assert.AreEqual(Answers(plain), Answers(blocks));
+        var restored = Restored(blocks);
+        Assert.AreEqual(Answers(plain), Answers(restored));
+        for (var i = 0; i < 2000; i += 24) restored.Remove($"doc-{i:D5}");
+        for (var i = 0; i < 2000; i += 24) plain.Remove($"doc-{i:D5}");
+        Assert.AreEqual(Answers(plain), Answers(restored));
+    }
+
+    [TestMethod]
     public void Import_DamagedOrForeignParts_ThrowsInvalidData_AndLeavesTheIndexAsItWas()
     {
         var source = new CatalogIndex();
@@ -148,13 +179,15 @@ public sealed class CatalogIndexSnapshotTests
         Assert.ThrowsExactly<InvalidDataException>(() => SnapshotCompression.Decompress(SnapshotCompression.Compress(parts[0])[..^4]));
         Assert.AreEqual(before, Answers(target));
 
-        // A lazy part of the wrong length or shape is refused when it arrives.
-        target.Import(parts.Take(eager).ToList(), parts.Count, p => parts[p]);
+        // A lazy part (as stored: compressed) of the wrong length or shape is refused when it arrives.
+        var stored = parts.Select(p => SnapshotCompression.Compress(p)).ToList();
+        target.Import(parts.Take(eager).ToList(), parts.Count, p => stored[p]);
         foreach (var lazy in target.MissingParts())
         {
-            Assert.ThrowsExactly<InvalidDataException>(() => target.AddPart(lazy, parts[lazy][..^1]), $"part {lazy} cut short");
+            Assert.ThrowsExactly<InvalidDataException>(() => target.AddPart(lazy, stored[lazy][..(stored[lazy].Length / 2)]), $"part {lazy} cut in half");
+            Assert.ThrowsExactly<InvalidDataException>(() => target.AddPart(lazy, SnapshotCompression.Compress(parts[lazy][..^1])), $"part {lazy} one byte short");
         }
-        Assert.ThrowsExactly<InvalidDataException>(() => target.AddPart(0, parts[0]), "an eager part is not added later");
+        Assert.ThrowsExactly<InvalidDataException>(() => target.AddPart(0, stored[0]), "an eager part is not added later");
     }
 
     [TestMethod]

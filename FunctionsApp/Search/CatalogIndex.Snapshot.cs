@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ComponentCatalog.Search;
@@ -18,20 +19,14 @@ internal sealed partial class CatalogIndex
     /// <summary>Raw size a snapshot part aims at: small enough to fetch on demand and to decode in parallel (tests set less).</summary>
     internal int PartBytes { get; init; } = 1 << 20;
 
-    /// <summary>Parts restored lazily (postings, entry words) by part number; null until fetched.</summary>
+    /// <summary>Postings parts restored lazily, decompressed, by part number; null until fetched.</summary>
     private byte[]?[] _parts = [];
 
-    /// <summary>Fetches (blocking) a lazy part of the restored snapshot, decompressed; null when nothing was restored.</summary>
+    /// <summary>Fetches (blocking) a lazy part of the restored snapshot as stored (compressed); null when nothing was restored.</summary>
     private Func<int, byte[]>? _fetch;
-
-    /// <summary>Slots below this came from the snapshot: their word ids live in entry-word parts.</summary>
-    private int _restoredSlots;
 
     /// <summary>Postings parts: expected raw length by part number (validated on arrival).</summary>
     private Dictionary<int, long> _postingsPartBytes = [];
-
-    /// <summary>Entry-word parts: (first slot, slot count, part number), by first slot.</summary>
-    private List<(int First, int Count, int Part)> _entryWordParts = [];
 
     /// <summary>A restored word's postings bytes (fetching its part when not yet present); empty for words added since.</summary>
     private ReadOnlySpan<byte> RestoredPostings(int wordId)
@@ -40,45 +35,30 @@ internal sealed partial class CatalogIndex
         return postings.Part < 0 || postings.Length == 0 ? default : Part(postings.Part).AsSpan(postings.Offset, postings.Length);
     }
 
-    /// <summary>An entry's sorted word ids (delta varints): kept for entries added since, in an entry-word part for restored ones.</summary>
-    private ReadOnlySpan<byte> EntryWords(int id)
-    {
-        if (id >= _restoredSlots) return _entryWords[id].Span;
-        var lo = 0;
-        var hi = _entryWordParts.Count - 1;
-        while (lo < hi)
-        {
-            var mid = (lo + hi + 1) / 2;
-            if (_entryWordParts[mid].First <= id) lo = mid;
-            else hi = mid - 1;
-        }
-        var (first, _, part) = _entryWordParts[lo];
-        var data = Part(part);
-        var k = id - first;
-        var start = BitConverter.ToInt32(data, k * 4);
-        return data.AsSpan(start, BitConverter.ToInt32(data, k * 4 + 4) - start);
-    }
-
     private byte[] Part(int part)
     {
         if (Volatile.Read(ref _parts[part]) is { } present) return present;
-        var fetched = _fetch?.Invoke(part) ?? throw new InvalidOperationException("A snapshot part without a source.");
-        CheckPart(part, fetched);
+        var fetched = SnapshotCompression.Decompress(_fetch?.Invoke(part) ?? throw new InvalidOperationException("A snapshot part without a source."));
+        CheckPostings(part, fetched);
         return Interlocked.CompareExchange(ref _parts[part], fetched, null) ?? fetched;
     }
 
     /// <summary>Lazy parts not yet present (the background loader fetches these after the first answer).</summary>
     internal IReadOnlyList<int> MissingParts()
     {
-        var missing = new List<int>();
-        for (var p = 0; p < _parts.Length; p++)
+        _lock.EnterReadLock();
+        try
         {
-            if (IsLazy(p) && Volatile.Read(ref _parts[p]) is null) missing.Add(p);
+            var missing = new List<int>();
+            for (var p = 0; p < _parts.Length; p++)
+            {
+                if (_postingsPartBytes.ContainsKey(p) && Volatile.Read(ref _parts[p]) is null) missing.Add(p);
+            }
+            missing.AddRange(_wordBlocks.Where(b => b.Part >= 0 && Volatile.Read(ref b.Stored) is null).Select(b => b.Part));
+            return missing;
         }
-        return missing;
+        finally { _lock.ExitReadLock(); }
     }
-
-    private bool IsLazy(int part) => _postingsPartBytes.ContainsKey(part) || _entryWordParts.Exists(r => r.Part == part);
 
     /// <summary>The lazy parts <paramref name="query"/> would read that are not present yet: fetch them before searching.</summary>
     internal IReadOnlyList<int> MissingParts(SearchQuery query)
@@ -101,31 +81,37 @@ internal sealed partial class CatalogIndex
         finally { _lock.ExitReadLock(); }
     }
 
-    /// <summary>A lazy part fetched by the caller (the background loader or before a search): checked, then kept.</summary>
-    internal void AddPart(int part, byte[] raw)
+    /// <summary>
+    /// A lazy part fetched by the caller (the background loader or before a search), as stored: checked, then kept —
+    /// postings decompressed, entry words as they are (<see cref="EntryWords"/>).
+    /// </summary>
+    internal void AddPart(int part, byte[] stored)
     {
-        if (part < 0 || part >= _parts.Length || !IsLazy(part)) throw new InvalidDataException("Not a lazy part of this snapshot.");
-        CheckPart(part, raw);
-        Interlocked.CompareExchange(ref _parts[part], raw, null);
+        _lock.EnterReadLock();
+        try
+        {
+            if (part >= 0 && part < _parts.Length && _postingsPartBytes.ContainsKey(part))
+            {
+                var raw = SnapshotCompression.Decompress(stored);
+                CheckPostings(part, raw);
+                Interlocked.CompareExchange(ref _parts[part], raw, null);
+            }
+            else if (RestoredWordBlock(part) is { } block)
+            {
+                CheckedWords(block, stored);
+                Interlocked.CompareExchange(ref block.Stored, stored, null);
+            }
+            else
+            {
+                throw new InvalidDataException("Not a lazy part of this snapshot.");
+            }
+        }
+        finally { _lock.ExitReadLock(); }
     }
 
-    private void CheckPart(int part, byte[] raw)
+    private void CheckPostings(int part, byte[] raw)
     {
-        if (_postingsPartBytes.TryGetValue(part, out var expected))
-        {
-            if (raw.Length != expected) throw new InvalidDataException("A postings part of the wrong length.");
-            return;
-        }
-        var (_, count, _) = _entryWordParts.Find(r => r.Part == part);
-        var table = (count + 1) * 4;
-        if (raw.Length < table || BitConverter.ToInt32(raw, 0) != table || BitConverter.ToInt32(raw, count * 4) != raw.Length)
-        {
-            throw new InvalidDataException("An entry-words part of the wrong shape.");
-        }
-        for (var k = 0; k < count; k++)
-        {
-            if (BitConverter.ToInt32(raw, k * 4 + 4) < BitConverter.ToInt32(raw, k * 4)) throw new InvalidDataException("An entry-words part of the wrong shape.");
-        }
+        if (raw.Length != _postingsPartBytes[part]) throw new InvalidDataException("A postings part of the wrong length.");
     }
 
     /// <summary>
@@ -139,7 +125,8 @@ internal sealed partial class CatalogIndex
         {
             var entryRanges = Ranges(_entries.Count, id => _entries[id] is null ? 1 : 100);
             var postingRanges = Ranges(_postings.Count, w => _postings[w].Length + _postings[w].TailLength);
-            var wordRanges = Ranges(_entries.Count, id => 4 + (_entries[id] is null ? 0 : EntryWords(id).Length));
+            var wordParts = ExportEntryWords();
+            var wordRanges = wordParts.Select(p => (p.First, p.Count)).ToList();
             var parts = new List<byte[]>(1 + entryRanges.Count + postingRanges.Count + wordRanges.Count);
 
             var byId = new string[_postings.Count];
@@ -202,22 +189,7 @@ internal sealed partial class CatalogIndex
                 parts.Add(part);
             }
 
-            foreach (var (first, count) in wordRanges)
-            {
-                var table = (count + 1) * 4;
-                var part = new byte[table + Enumerable.Range(first, count).Sum(id => _entries[id] is null ? 0L : EntryWords(id).Length)];
-                var at = table;
-                for (var id = first; id < first + count; id++)
-                {
-                    BitConverter.TryWriteBytes(part.AsSpan((id - first) * 4), at);
-                    if (_entries[id] is null) continue;
-                    var words = EntryWords(id);
-                    words.CopyTo(part.AsSpan(at));
-                    at += words.Length;
-                }
-                BitConverter.TryWriteBytes(part.AsSpan(count * 4), at);
-                parts.Add(part);
-            }
+            parts.AddRange(wordParts.Select(p => p.Raw));
             return (parts, 1 + entryRanges.Count);
         }
         finally { _lock.ExitReadLock(); }
@@ -245,10 +217,12 @@ internal sealed partial class CatalogIndex
 
     /// <summary>
     /// Replaces this index with an exported one, from its eager parts (raw, in order); the other parts are present
-    /// later through <see cref="AddPart"/> or fetched by <paramref name="fetch"/> (blocking) when first needed. Throws
+    /// later through <see cref="AddPart"/> or fetched by <paramref name="fetch"/> (blocking, as stored: compressed) when
+    /// first needed. Throws
     /// <see cref="InvalidDataException"/> when the parts are not a snapshot of this format (the caller then loads by a
     /// scan); this index is unchanged then.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Import(IReadOnlyList<byte[]> eager, int totalParts, Func<int, byte[]> fetch)
     {
         if (eager.Count == 0) throw new InvalidDataException("An empty index snapshot.");
@@ -310,7 +284,7 @@ internal sealed partial class CatalogIndex
         // The entries parts on their own, in parallel, their repeated strings (filter values, edge targets) shared.
         var strings = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var failure = default(Exception);
-        Parallel.For(1, eager.Count, p =>
+        Parallel.For(1, eager.Count, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (p) =>
         {
             try
             {
@@ -336,7 +310,7 @@ internal sealed partial class CatalogIndex
         Dictionary<string, HashSet<int>> byOwner = new(StringComparer.Ordinal), byTag = new(StringComparer.Ordinal),
             byLibrary = new(StringComparer.Ordinal), byLifecycle = new(StringComparer.Ordinal), incoming = new(StringComparer.Ordinal);
         Parallel.Invoke(
-            () =>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
             {
                 for (var w = 0; w < words.Length; w++)
                 {
@@ -349,14 +323,14 @@ internal sealed partial class CatalogIndex
                 }
                 names = new SortedSet<string>(ids.Keys, StringComparer.Ordinal);
             },
-            () =>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
             {
                 for (var id = 0; id < entries.Length; id++)
                 {
                     if (entries[id] is { } entry) AddFilters(byOwner, byTag, byLibrary, byLifecycle, entry, id);
                 }
             },
-            () =>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
             {
                 for (var id = 0; id < entries.Length; id++)
                 {
@@ -383,11 +357,8 @@ internal sealed partial class CatalogIndex
             _postings.AddRange(postings);
             _parts = new byte[]?[totalParts];
             _fetch = fetch;
-            _restoredSlots = entries.Length;
             _postingsPartBytes = postingsPartBytes;
-            _entryWordParts = entryWordParts;
-            _entryWords.Clear();
-            _entryWords.AddRange(new ReadOnlyMemory<byte>[entries.Length]);
+            RestoreEntryWords(entryWordParts, entries.Length);
             _entries.Clear();
             _entries.AddRange(entries);
             _totalLength = totalLength;
@@ -406,7 +377,6 @@ internal sealed partial class CatalogIndex
             foreach (var map in new[] { _byOwner, _byTag, _byLibrary, _byLifecycle, _incoming }) map.Clear();
             _ids.Clear();
             _entries.Clear();
-            _entryWords.Clear();
             _strings.Clear();
             _wordIds.Clear();
             _vocabulary = new SortedSet<string>(StringComparer.Ordinal);
@@ -414,9 +384,8 @@ internal sealed partial class CatalogIndex
             _postings.Clear();
             _parts = [];
             _fetch = null;
-            _restoredSlots = 0;
             _postingsPartBytes = [];
-            _entryWordParts = [];
+            RestoreEntryWords([], 0);
             _totalLength = 0;
             _staleSlots = 0;
             _slots = 0;
@@ -450,6 +419,7 @@ internal sealed partial class CatalogIndex
         writer.Write(entry.Length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static IndexEntry ReadEntry(BinaryReader reader, System.Collections.Concurrent.ConcurrentDictionary<string, string> strings)
     {
         string Shared(string value) => strings.GetOrAdd(value, value);
@@ -496,6 +466,7 @@ internal sealed partial class CatalogIndex
         if (value is not null) writer.Write(value);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
 
     private static void WriteList(BinaryWriter writer, IReadOnlyList<string> values)
@@ -504,6 +475,7 @@ internal sealed partial class CatalogIndex
         foreach (var value in values) writer.Write(value);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string[] ReadList(BinaryReader reader)
     {
         var values = new string[Checked(reader.Read7BitEncodedInt())];
@@ -517,5 +489,6 @@ internal sealed partial class CatalogIndex
         writer.Write((short)value.Offset.TotalMinutes);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DateTimeOffset ReadTime(BinaryReader reader) => new(reader.ReadInt64(), TimeSpan.FromMinutes(reader.ReadInt16()));
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ComponentCatalog.Model;
 
 namespace ComponentCatalog.Search;
@@ -26,13 +27,12 @@ internal sealed partial class CatalogIndex
     private Dictionary<string, HashSet<int>> _incoming = new(StringComparer.Ordinal);
     // Words are numbered once. Each word keeps its postings as one byte buffer of (entry id delta, weight in half
     // units) varints, in the order entries were added; each entry keeps its sorted word ids as delta varints (for
-    // removal). About 3 bytes a word-in-document instead of 12 for an int list plus id and weight arrays
+    // removal, compressed in blocks: CatalogIndex.EntryWords.cs). About 3 bytes a word-in-document instead of 12 for an int list plus id and weight arrays
     // (docs/adr/0071-index-memory-and-snapshot.md). Removed entries are skipped in the postings, then compacted.
     private Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
     /// <summary>Every word ever indexed, sorted: prefix completion of the last query word, typo candidates.</summary>
     private SortedSet<string> _vocabulary = new(StringComparer.Ordinal);
     private readonly List<Postings> _postings = [];
-    private readonly List<ReadOnlyMemory<byte>> _entryWords = [];
     /// <summary>Shared copies of the filter values and edge targets, which repeat across entries.</summary>
     private Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private double _totalLength;
@@ -199,10 +199,10 @@ internal sealed partial class CatalogIndex
                 length = Varint.Write(encoded, length, (uint)(wordId - previous));
                 previous = wordId;
             }
-            _entryWords.Add(encoded.AsSpan(0, length).ToArray());
             _slots += words.Length;
             entry = Shared(entry with { Terms = NoTerms });
             _entries.Add(entry);
+            AddEntryWords(encoded.AsSpan(0, length).ToArray());
             _ids[entry.Name] = id;
             _names.Add(entry.Name);
             AddFilters(entry, id);
@@ -221,7 +221,7 @@ internal sealed partial class CatalogIndex
             for (var w = 0; w < postings.Length; w++) Array.Resize(ref postings[w].Tail, postings[w].TailLength);
             _postings.TrimExcess();
             _entries.TrimExcess();
-            _entryWords.TrimExcess();
+            _openWords.TrimExcess();
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -560,14 +560,17 @@ internal sealed partial class CatalogIndex
         {
             postings[wordId].Frequency--;
         }
-        _entryWords[id] = default;
+        DropEntryWords(id);
         _totalLength -= entry.Length;
         _staleSlots += words.Count;
-        if (_staleSlots > 1_000_000 && _staleSlots > _slots / 2)
+        if (_staleSlots > CompactAfterStaleSlots && _staleSlots > _slots / 2)
         {
             Compact();
         }
     }
+
+    /// <summary>Postings of removed entries are compacted away once more than this many (and half of all) are stale (tests set less).</summary>
+    internal long CompactAfterStaleSlots { get; init; } = 1_000_000;
 
     /// <summary>Drops postings of removed entries (they are skipped, not deleted, on removal).</summary>
     private void Compact()
@@ -585,6 +588,7 @@ internal sealed partial class CatalogIndex
             Array.Resize(ref kept.Tail, kept.TailLength);
             postings[w] = kept;
         }
+        CompactEntryWords();
         _slots -= _staleSlots;
         _staleSlots = 0;
     }
@@ -595,6 +599,7 @@ internal sealed partial class CatalogIndex
         foreach (var edge in entry.Edges) AddTo(_incoming, edge.To, id);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddFilters(Dictionary<string, HashSet<int>> byOwner, Dictionary<string, HashSet<int>> byTag,
         Dictionary<string, HashSet<int>> byLibrary, Dictionary<string, HashSet<int>> byLifecycle, IndexEntry entry, int id)
     {
@@ -604,6 +609,7 @@ internal sealed partial class CatalogIndex
         AddTo(byLifecycle, entry.Lifecycle?.ToString(), id);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddTo(Dictionary<string, HashSet<int>> map, string? key, int id)
     {
         if (key is null) return;

@@ -362,17 +362,20 @@ internal sealed partial class ComponentSearch(
     private async Task<bool> TryLoadSnapshotLockedAsync(DateTimeOffset now, CancellationToken ct)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        (long Read, long Import) steps = default;
         try
         {
             var snapshot = await store.OpenSnapshotAsync(CatalogIndex.SnapshotFormat,
                 covers => now - covers <= MaxSnapshotAge && covers <= now + ClockSkew, ct);
             if (snapshot is null) return false;
             var parts = new System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<Task<byte[]>>>();
-            _snapshotPart = part => parts.GetOrAdd(part, p => new Lazy<Task<byte[]>>(() => Task.Run(async () =>
-                SnapshotCompression.Decompress(await snapshot.ReadPartAsync(p)), CancellationToken.None))).Value;
+            _snapshotPart = part => parts.GetOrAdd(part, p => new Lazy<Task<byte[]>>(() => snapshot.ReadPartAsync(p))).Value;
             var read = _snapshotPart;
-            var eager = await Task.WhenAll(Enumerable.Range(0, snapshot.Eager).Select(read));
+            var eager = await Task.WhenAll(Enumerable.Range(0, snapshot.Eager).Select(p => Task.Run(async () =>
+                SnapshotCompression.Decompress(await read(p)), CancellationToken.None)));
+            steps.Read = watch.ElapsedMilliseconds;
             index.Import(eager, snapshot.Parts, part => read(part).GetAwaiter().GetResult());
+            steps.Import = watch.ElapsedMilliseconds - steps.Read;
             documents.Clear();
             _watermark = snapshot.Covers;
             await CatchUpLockedAsync(now, ct);
@@ -391,7 +394,7 @@ internal sealed partial class ComponentSearch(
         }
         _loaded = true;
         LoadedFromSnapshot = true;
-        LogSnapshotLoaded(logger, index.Count, watch.ElapsedMilliseconds);
+        LogSnapshotLoaded(logger, index.Count, watch.ElapsedMilliseconds, steps.Read, steps.Import, watch.ElapsedMilliseconds - steps.Read - steps.Import);
         _ = Task.Run(ReadRestOfSnapshotAsync, CancellationToken.None);
         return true;
     }
@@ -425,7 +428,7 @@ internal sealed partial class ComponentSearch(
         if (missing.Count == 0) return;
         try
         {
-            foreach (var (part, data) in missing.Zip(await Task.WhenAll(missing.Select(read)).WaitAsync(ct))) index.AddPart(part, data);
+            await Task.WhenAll(missing.Select(part => Task.Run(async () => index.AddPart(part, await read(part)), CancellationToken.None))).WaitAsync(ct);
         }
         catch (Exception e) when (e is InvalidDataException or Errors.StorageUnavailableException)
         {
@@ -435,7 +438,7 @@ internal sealed partial class ComponentSearch(
         }
     }
 
-    /// <summary>While a restored snapshot is still being read: its part by number, decompressed (each read once).</summary>
+    /// <summary>While a restored snapshot is still being read: its part by number, as stored (each read once).</summary>
     private volatile Func<int, Task<byte[]>>? _snapshotPart;
 
     /// <summary>A part of the restored snapshot could not be read: the index is rebuilt by a scan at the next refresh.</summary>
@@ -481,8 +484,9 @@ internal sealed partial class ComponentSearch(
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Search index loaded: {Count} documents in {ElapsedMs} ms")]
     private static partial void LogLoaded(ILogger logger, int count, long elapsedMs);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Search index loaded from its snapshot: {Count} documents in {ElapsedMs} ms")]
-    private static partial void LogSnapshotLoaded(ILogger logger, int count, long elapsedMs);
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information,
+        Message = "Search index loaded from its snapshot: {Count} documents in {ElapsedMs} ms (read {ReadMs}, import {ImportMs}, change-log catch-up {CatchUpMs})")]
+    private static partial void LogSnapshotLoaded(ILogger logger, int count, long elapsedMs, long readMs, long importMs, long catchUpMs);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Search index snapshot unusable; loading by a scan of the heads")]
     private static partial void LogSnapshotUnusable(ILogger logger, Exception exception);

@@ -13,13 +13,13 @@ internal static class SnapshotCompression
     /// <summary>A part larger than this is not one this build wrote (parts aim at 1 MiB).</summary>
     private const int MaxRawBytes = 256 << 20;
 
-    public static byte[] Compress(byte[] raw)
+    public static byte[] Compress(byte[] raw, CompressionLevel level = CompressionLevel.Optimal)
     {
         using var output = new MemoryStream(raw.Length / 3 + 16);
         Span<byte> header = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(header, raw.Length);
         output.Write(header);
-        using (var deflate = new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        using (var deflate = new DeflateStream(output, level, leaveOpen: true))
         {
             deflate.Write(raw);
         }
