@@ -35,6 +35,16 @@ public sealed class DevHostLifecycleTests
     }
 
     [TestMethod]
+    public async Task Start_LoadsTheSearchIndex_BeforeAnyRequestNeedsIt()
+    {
+        // Only the health check (a storage ping, not the index) has been asked for: the worker loads the index as it starts.
+        await using var host = await DevHostServer.StartAsync();
+        var loaded = await host.WaitForOutputAsync("Search index loaded", Bound);
+
+        StringAssert.Contains(loaded, "0 documents in", host.Output);
+    }
+
+    [TestMethod]
     public async Task SettingOutOfRange_OneLineNamingItAndExit4()
     {
         var (exitCode, output) = await DevHostProcess.RunUntilExitAsync(

@@ -4,6 +4,7 @@ using ComponentCatalog.Search;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ComponentCatalog.Catalog;
@@ -22,6 +23,7 @@ internal static class CatalogSetup
         builder.Services.AddSingleton<ComponentDocuments>();
         builder.Services.AddSingleton<CatalogIndex>();
         builder.Services.AddSingleton<ComponentSearch>();
+        builder.Services.AddHostedService<IndexWarmUp>();
         builder.Services.AddSingleton<IndexProjection>();
         builder.Services.AddSingleton<ComponentGraph>();
         builder.Services.AddSingleton<Quality.ComponentQuality>();
