@@ -16,6 +16,12 @@ internal sealed record Latency(int Count, double P50, double P95, double P99, do
 
 internal static class Measure
 {
+    /// <summary>The worker's own log line of its index load ("Search index loaded…"), from the dev host's output; null when none yet.</summary>
+    public static string? IndexLoadLine(DevHost.DevHostProcess host) =>
+        host.Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("Search index loaded", StringComparison.Ordinal)) is { } line
+            ? line[line.IndexOf("Search index loaded", StringComparison.Ordinal)..]
+            : null;
+
     /// <summary>Runs <paramref name="call"/> sequentially: warm-up first, then <paramref name="count"/> timed calls (ms).</summary>
     public static async Task<Latency> SequentialAsync(int count, Func<int, Task<bool>> call, int warmup = 30)
     {

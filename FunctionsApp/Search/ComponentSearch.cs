@@ -482,19 +482,24 @@ internal sealed partial class ComponentSearch(
         var watch = System.Diagnostics.Stopwatch.StartNew();
         // Changes in a gap were not heard: cached documents may be behind. Reads from here on see storage.
         documents.Clear();
-        var entries = await store.LoadAllAsync(ct);
-        var live = new HashSet<string>(entries.Select(e => e.Name), StringComparer.Ordinal);
+        // Each page of entries goes into the index as it arrives: only one page of word maps is held at a time (a
+        // list of every entry with its word map was several times the index at 100,000). A failure part-way leaves
+        // current entries added and nothing removed; the next load completes it.
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        var count = await store.LoadAllAsync(entry =>
+        {
+            live.Add(entry.Name);
+            index.Upsert(entry);
+        }, ct);
         foreach (var gone in index.All().Where(e => !live.Contains(e.Name)).Select(e => e.Name).ToList()) index.Remove(gone);
-        foreach (var entry in entries) index.Upsert(entry);
         _watermark = started;
-        entries.Clear();
         index.TrimExcess();
-        // A full load allocates about twice what the index keeps (each summary arrives with its word map);
-        // give that back once instead of carrying it as resident memory until the next natural full GC.
+        // The load allocated every word map once; give that back instead of carrying it as resident memory until
+        // the next natural full GC.
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         Interlocked.Exchange(ref _lastRefreshTicks, started.UtcTicks);
         _loaded = true;
-        LogLoaded(logger, entries.Count, watch.ElapsedMilliseconds);
+        LogLoaded(logger, count, watch.ElapsedMilliseconds);
     }
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Search index loaded: {Count} documents in {ElapsedMs} ms")]

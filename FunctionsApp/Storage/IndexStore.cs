@@ -92,21 +92,23 @@ internal sealed class IndexStore(CatalogTables tables)
         return row.HasValue ? ToIndexedHead(row.Value!) : null;
     }
 
-    /// <summary>Every live document's entry: the one full read, when an instance builds its index.</summary>
-    public async Task<List<IndexEntry>> LoadAllAsync(CancellationToken ct = default)
+    /// <summary>Hands every live document's entry to <paramref name="each"/> as its page arrives (nothing gathered): the one full read, when an instance builds its index. Returns the count.</summary>
+    public async Task<int> LoadAllAsync(Action<IndexEntry> each, CancellationToken ct = default)
     {
         await tables.EnsureCreatedAsync(ct);
-        var entries = new List<IndexEntry>();
+        var count = 0;
         await StorageErrors.GuardAsync(async () =>
         {
             var filter = TableClient.CreateQueryFilter($"RowKey eq {ComponentStore.HeadKey} and Deleted eq {false}");
             await foreach (var row in tables.Components.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: IndexColumns, cancellationToken: ct))
             {
-                if (ToIndexedHead(row).Entry is { } entry) entries.Add(entry);
+                if (ToIndexedHead(row).Entry is not { } entry) continue;
+                each(entry);
+                count++;
             }
             return true;
         }, ct);
-        return entries;
+        return count;
     }
 
     /// <summary>The partition of the index snapshot: a pointer row and the chunk rows of each snapshot.</summary>
