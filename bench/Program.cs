@@ -14,7 +14,7 @@ using DevHost;
 using DevHost.Tokens;
 
 // dotnet run -c Release --project bench -- [--quick | --full | --reads [--size N] [--ingest N] | --events [count] | --web
-//   | --index-load N | --index-memory N [--azurite [--devhost]] [--codecs] | --lucene N [--only ours|lucene] [--pool N]
+//   | --index-load N | --index-memory N [--azurite [--devhost]] [--codecs] [--pool N] | --lucene N [--only ours|lucene] [--pool N]
 //   | --idle N | --azurite-scaling]
 var quick = !args.Contains("--full");
 var configuration = typeof(Report).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
@@ -43,7 +43,7 @@ if (args.Contains("--index-memory"))
     var memorySize = IndexBench.Size(args, "--index-memory", 10_000);
     AzuriteProcess? snapshotStorage = args.Contains("--azurite") ? await AzuriteProcess.StartAsync(dataDirectory: null) : null;
     await IndexBench.RunMemoryAsync(indexReport, Progress, memorySize, snapshotStorage?.ConnectionString, args.Contains("--codecs"),
-        args.Contains("--devhost") ? configuration : null);
+        args.Contains("--devhost") ? configuration : null, IndexBench.Size(args, "--pool", 1_000));
     if (snapshotStorage is not null) await snapshotStorage.DisposeAsync();
     indexReport.Print(total.Elapsed);
     await indexReport.SaveAsync(Path.Combine(RepoPaths.Root, "bench", "results", $"index-memory-{memorySize}.json"));

@@ -428,6 +428,7 @@ internal sealed partial class ComponentSearch(
             // The read allocated the rows' JSON and compressed bytes besides the parts the index keeps: give that back
             // once instead of carrying it as resident memory (as after a scan).
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            LogSnapshotRead(logger, GC.GetGCMemoryInfo().HeapSizeBytes / (1024 * 1024));
         }
         catch (Exception e) when (e is InvalidDataException or Errors.StorageUnavailableException)
         {
@@ -499,15 +500,18 @@ internal sealed partial class ComponentSearch(
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         Interlocked.Exchange(ref _lastRefreshTicks, started.UtcTicks);
         _loaded = true;
-        LogLoaded(logger, count, watch.ElapsedMilliseconds);
+        LogLoaded(logger, count, watch.ElapsedMilliseconds, GC.GetGCMemoryInfo().HeapSizeBytes / (1024 * 1024));
     }
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Search index loaded: {Count} documents in {ElapsedMs} ms")]
-    private static partial void LogLoaded(ILogger logger, int count, long elapsedMs);
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Search index loaded: {Count} documents in {ElapsedMs} ms (managed heap {HeapMiB} MiB)")]
+    private static partial void LogLoaded(ILogger logger, int count, long elapsedMs, long heapMiB);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information,
         Message = "Search index loaded from its snapshot: {Count} documents in {ElapsedMs} ms (read {ReadMs}, import {ImportMs}, change-log catch-up {CatchUpMs})")]
     private static partial void LogSnapshotLoaded(ILogger logger, int count, long elapsedMs, long readMs, long importMs, long catchUpMs);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Search index snapshot read to its last part (managed heap {HeapMiB} MiB)")]
+    private static partial void LogSnapshotRead(ILogger logger, long heapMiB);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Search index snapshot unusable; loading by a scan of the heads")]
     private static partial void LogSnapshotUnusable(ILogger logger, Exception exception);
