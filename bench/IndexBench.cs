@@ -261,7 +261,7 @@ internal static class IndexBench
                 using (var response = await host.Client.GetAsync($"api/components?q={Synthetic.Word(15)}&limit=20"))
                 {
                     await response.Content.CopyToAsync(Stream.Null);
-                    var loaded = Measure.IndexLoadLine(host);
+                    var loaded = Measure.LogMessage(host, "Search index loaded");
                     report.Add("index snapshot", $"dev host: fresh worker's first one-word search at {size:N0} (HTTP {(int)response.StatusCode})", watch.Elapsed.TotalMilliseconds, "ms", target: 1500,
                         extra: (loaded is null ? "the worker logged no load" : $"the worker: {loaded}")
                             + $"; the load starts with the worker: host ready {host.FunctionsLoadedMs - host.WorkerStartedMs:0} ms and healthy {host.FirstOkMs - host.WorkerStartedMs:0} ms after it started");
@@ -281,9 +281,9 @@ internal static class IndexBench
                 }
                 samples.Sort();
                 report.Add("index snapshot", "dev host: one-word searches over the next 10 s (other words), p50 / max", samples[samples.Count / 2], "ms", extra: $"max {samples[^1]:0} ms");
-                var whole = host.Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("read to its last part", StringComparison.Ordinal));
+                var whole = Measure.LogMessage(host, "read to its last part");
                 report.Add("memory", $"dev host: worker RSS with the whole index of {size:N0} loaded (after 10 s)", host.WorkerRssMiB() ?? double.NaN, "MiB", target: 600,
-                    extra: whole is null ? "the worker had not read every part" : whole[whole.IndexOf("Search index", StringComparison.Ordinal)..]);
+                    extra: whole ?? "the worker had not read every part");
             }
         }
     }

@@ -16,10 +16,13 @@ internal sealed record Latency(int Count, double P50, double P95, double P99, do
 
 internal static class Measure
 {
-    /// <summary>The worker's own log line of its index load ("Search index loaded…"), from the dev host's output; null when none yet.</summary>
-    public static string? IndexLoadLine(DevHost.DevHostProcess host) =>
-        host.Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("Search index loaded", StringComparison.Ordinal)) is { } line
-            ? line[line.IndexOf("Search index loaded", StringComparison.Ordinal)..]
+    /// <summary>
+    /// The message of the first line in the dev host's output (the worker's log included) that contains
+    /// <paramref name="text"/>, without its time and category; null when there is none yet.
+    /// </summary>
+    public static string? LogMessage(DevHost.DevHostProcess host, string text) =>
+        host.Output.Split('\n').FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line
+            ? (line.IndexOf("] ", StringComparison.Ordinal) is var end and >= 0 ? line[(end + 2)..] : line).Trim()
             : null;
 
     /// <summary>Runs <paramref name="call"/> sequentially: warm-up first, then <paramref name="count"/> timed calls (ms).</summary>

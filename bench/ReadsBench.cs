@@ -40,7 +40,7 @@ internal static class ReadsBench
         var load = Stopwatch.StartNew();
         if (!await Ok("api/components?limit=1")) report.Failures.Add("first search failed");
         report.Add("cold start", $"first search: index load of {size:N0} entries (every word), started with the worker", load.Elapsed.TotalMilliseconds, "ms",
-            extra: $"the worker: {Measure.IndexLoadLine(host) ?? "no load logged"}");
+            extra: $"the worker: {Measure.LogMessage(host, "Search index loaded") ?? "no load logged"}");
         report.Add("memory", $"worker RSS, {size:N0} documents indexed, nothing cached", host.WorkerRssMiB() ?? double.NaN, "MiB");
         await IdleAsync(report, host, azurite, "5–15 s after the first search (index loaded)");
 
