@@ -27,8 +27,9 @@ internal sealed partial class CatalogIndex
     private Dictionary<string, HashSet<int>> _incoming = new(StringComparer.Ordinal);
     // Words are numbered once. Each word keeps its postings as one byte buffer of (entry id delta, weight in half
     // units) varints, in the order entries were added; each entry keeps its sorted word ids as delta varints (for
-    // removal, compressed in blocks: CatalogIndex.EntryWords.cs). About 3 bytes a word-in-document instead of 12 for an int list plus id and weight arrays
-    // (docs/adr/0071-index-memory-and-snapshot.md). Removed entries are skipped in the postings, then compacted.
+    // removal, compressed in blocks: CatalogIndex.EntryWords.cs). About 3 bytes a word-in-document instead of 12 for
+    // an int list plus id and weight arrays (docs/adr/0071-index-memory-and-snapshot.md). Removed entries are skipped
+    // in the postings, then compacted.
     private Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
     /// <summary>Every word ever indexed, sorted: prefix completion of the last query word, typo candidates.</summary>
     private SortedSet<string> _vocabulary = new(StringComparer.Ordinal);

@@ -157,7 +157,23 @@ internal sealed partial class ComponentSearch(
     {
         if (!_loaded)
         {
-            StartLoading();
+            lock (_settled)
+            {
+                if (_loading is null or { IsCompleted: true })
+                {
+                    _loading = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await LoadAsync(CancellationToken.None);
+                        }
+                        catch (Errors.StorageUnavailableException e)
+                        {
+                            LogRefreshFailed(logger, e);
+                        }
+                    }, CancellationToken.None);
+                }
+            }
             return false;
         }
 
@@ -175,38 +191,6 @@ internal sealed partial class ComponentSearch(
             }
         }
         return true;
-    }
-
-    /// <summary>
-    /// Loads the index unless it is loaded: for <see cref="IndexWarmUp"/>, as the worker starts, so a new instance's
-    /// load overlaps the host's own start-up. Throws <see cref="Errors.StorageUnavailableException"/> when storage fails.
-    /// </summary>
-    public async Task WarmUpAsync(CancellationToken ct)
-    {
-        if (!_loaded) await LoadAsync(ct);
-    }
-
-    /// <summary>Starts loading the index in the background unless it is loaded or loading (a storage failure is logged; the next request tries again).</summary>
-    private void StartLoading()
-    {
-        if (_loaded) return;
-        lock (_settled)
-        {
-            if (_loading is null or { IsCompleted: true })
-            {
-                _loading = Task.Run(async () =>
-                {
-                    try
-                    {
-                        await LoadAsync(CancellationToken.None);
-                    }
-                    catch (Errors.StorageUnavailableException e)
-                    {
-                        LogRefreshFailed(logger, e);
-                    }
-                }, CancellationToken.None);
-            }
-        }
     }
 
     private TimeSpan RefreshInterval => TimeSpan.FromSeconds(options.IndexRefreshSeconds);

@@ -24,7 +24,7 @@ internal sealed partial class IndexWarmUp(ComponentSearch search, TimeProvider c
         {
             try
             {
-                await search.WarmUpAsync(stoppingToken);
+                await search.EnsureCurrentAsync(stoppingToken);
                 return;
             }
             catch (StorageUnavailableException) when (clock.GetElapsedTime(started) + delay < GiveUpAfter)
