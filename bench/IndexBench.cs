@@ -162,6 +162,7 @@ internal static class IndexBench
         var perDocument = (after - empty) / (double)size;
         report.Add("index memory", $"{size:N0} documents, {terms:0} distinct words each: GC heap per document", perDocument, "bytes",
             extra: $"{(after - empty) / 1024.0 / 1024:0} MiB in all, {perDocument / terms:0.0} bytes a word-in-document");
+        foreach (var (part, bytes) in index.MemoryBreakdown()) report.Add("index memory", $"  {part}", bytes / (double)size, "a document");
         report.Add("index memory", $"build from {size:N0} parsed entries", build, "ms", extra: $"{build * 1000 / size:0} µs a document");
         report.Add("index memory", "process working set after the build", Environment.WorkingSet / 1024.0 / 1024, "MiB");
         watch.Restart();

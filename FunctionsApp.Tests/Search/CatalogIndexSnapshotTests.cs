@@ -3,7 +3,7 @@ using ComponentCatalog.Search;
 namespace ComponentCatalog.Tests.Search;
 
 /// <summary>
-/// The index's snapshot parts (format 2) in memory: a restored index answers exactly as the index it came from, and
+/// The index's snapshot parts (format 3) in memory: a restored index answers exactly as the index it came from, and
 /// keeps doing so through later writes (postings restored as shared slices are copied on their first append).
 /// </summary>
 [TestClass]
@@ -208,5 +208,45 @@ public sealed class CatalogIndexSnapshotTests
         }
         while (after is not null);
         CollectionAssert.AreEqual(all, paged);
+    }
+    /// <summary>
+    /// A posting is one varint when its weight is 0.5–3.5 and a second one otherwise (weights 0, 4 and more), with id gaps
+    /// of one byte and of several: every weight and gap decodes exactly, built, restored and compacted. With equal
+    /// lengths BM25 grows with the weight, so the ranking is the weights' order, then the names'.
+    /// </summary>
+    [TestMethod]
+    public void Postings_KeepEveryWeightAndIdGap_ThroughARestoreAndACompaction()
+    {
+        float[] weights = [0.5f, 1, 1.5f, 2, 2.5f, 3, 3.5f, 4, 4.5f, 7.5f, 50, 1000, 0];
+        int[] gaps = [1, 2, 15, 16, 17, 127, 128, 1000, 3];
+        var index = new CatalogIndex { CompactAfterStaleSlots = 10 };
+        var expected = new List<(float Weight, string Name)>();
+        var slot = 0;
+        for (var k = 0; k < 40; k++)
+        {
+            var gap = gaps[k % gaps.Length];
+            for (var filler = 1; filler < gap; filler++) index.Upsert(Gauge($"filler-{slot++:D6}", null));
+            var name = $"gauge-{slot++:D6}";
+            index.Upsert(Gauge(name, weights[k % weights.Length]));
+            expected.Add((weights[k % weights.Length], name));
+        }
+        var order = expected.OrderByDescending(e => e.Weight).ThenBy(e => e.Name, StringComparer.Ordinal).Select(e => e.Name).ToList();
+
+        CollectionAssert.AreEqual(order, Ranked(index), "as built");
+        var restored = Restored(index);
+        CollectionAssert.AreEqual(order, Ranked(restored), "restored from a snapshot");
+        // Removing every filler (far past half the postings stale) compacts: the kept postings are re-encoded.
+        foreach (var i in Enumerable.Range(0, slot)) restored.Remove($"filler-{i:D6}");
+        CollectionAssert.AreEqual(order, Ranked(restored), "after a compaction");
+
+        static IndexEntry Gauge(string name, float? weight) => new()
+        {
+            Name = name,
+            Terms = weight is { } w ? new Dictionary<string, float> { ["gauge"] = w, ["pad"] = 1 } : new Dictionary<string, float> { ["pad"] = 1 },
+            Length = 1_000,
+        };
+
+        static List<string> Ranked(CatalogIndex index) =>
+            [.. index.Search(new SearchQuery { Q = "gauge" }, null, 1_000, DateTimeOffset.MinValue).Items.Select(e => e.Name)];
     }
 }

@@ -14,7 +14,7 @@ namespace ComponentCatalog.Search;
 internal sealed partial class CatalogIndex
 {
     /// <summary>The snapshot format this build writes and reads; any other is ignored (the index is loaded by a scan).</summary>
-    internal const int SnapshotFormat = 2;
+    internal const int SnapshotFormat = 3;
 
     /// <summary>Raw size a snapshot part aims at: small enough to fetch on demand and to decode in parallel (tests set less).</summary>
     internal int PartBytes { get; init; } = 1 << 20;

@@ -26,7 +26,7 @@ internal sealed partial class CatalogIndex
     private Dictionary<string, HashSet<int>> _byLifecycle = new(StringComparer.Ordinal);
     private Dictionary<string, HashSet<int>> _incoming = new(StringComparer.Ordinal);
     // Words are numbered once. Each word keeps its postings as one byte buffer of (entry id delta, weight in half
-    // units) varints, in the order entries were added; each entry keeps its sorted word ids as delta varints (for
+    // units) varints (one varint for both when it fits: Posting), in the order entries were added; each entry keeps its sorted word ids as delta varints (for
     // removal, compressed in blocks: CatalogIndex.EntryWords.cs). About 3 bytes a word-in-document instead of 12 for
     // an int list plus id and weight arrays (docs/adr/0071-index-memory-and-snapshot.md). Removed entries are skipped
     // in the postings, then compacted.
@@ -41,7 +41,7 @@ internal sealed partial class CatalogIndex
     private long _slots;
 
     /// <summary>
-    /// One word's postings: (entry id − previous id, weight × 2) varints, first those restored from a snapshot (the
+    /// One word's postings: (entry id − previous id, weight × 2) as <see cref="Posting"/> encodes them, first those restored from a snapshot (the
     /// slice [<see cref="Offset"/>, +<see cref="Length"/>) of snapshot part <see cref="Part"/>, fetched when first
     /// needed; none when <see cref="Part"/> is −1), then <see cref="Tail"/>, appended since. <see cref="Frequency"/>
     /// counts live entries.
@@ -61,8 +61,7 @@ internal sealed partial class CatalogIndex
         public void Append(int id, float weight)
         {
             if (Tail.Length - TailLength < 10) Array.Resize(ref Tail, Math.Max(8, Tail.Length * 2));
-            TailLength = Varint.Write(Tail, TailLength, (uint)(id - Last));
-            TailLength = Varint.Write(Tail, TailLength, Units(weight));
+            TailLength = Posting.Write(Tail, TailLength, (uint)(id - Last), Units(weight));
             Last = id;
         }
     }
@@ -100,6 +99,35 @@ internal sealed partial class CatalogIndex
         }
     }
 
+    /// <summary>
+    /// One posting, (entry id delta, weight in half units), as one varint of <c>delta &lt;&lt; 3 | units</c> when the units
+    /// are 1–7 — one byte for a delta under 16, which is most postings of a common word, whose weight is one to three
+    /// occurrences — else <c>delta &lt;&lt; 3</c> followed by the units as a second varint. About 1.1 bytes a posting
+    /// instead of 2 for two varints (docs/adr/0071-index-memory-and-snapshot.md, revision 4).
+    /// </summary>
+    private static class Posting
+    {
+        private const int UnitBits = 3;
+        private const uint UnitMask = (1 << UnitBits) - 1;
+
+        public static int Write(byte[] data, int at, uint delta, uint units)
+        {
+            if (units is > 0 and <= UnitMask) return Varint.Write(data, at, delta << UnitBits | units);
+            at = Varint.Write(data, at, delta << UnitBits);
+            return Varint.Write(data, at, units);
+        }
+
+        /// <summary>Reads one posting at <paramref name="at"/>: returns the id delta, the weight in half units in <paramref name="units"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static uint Read(ReadOnlySpan<byte> data, ref int at, out uint units)
+        {
+            var value = Varint.Read(data, ref at);
+            units = value & UnitMask;
+            if (units == 0) units = Varint.Read(data, ref at);
+            return value >> UnitBits;
+        }
+    }
+
     /// <summary>Decodes a word's postings: (entry id, weight).</summary>
     private void ForEachPosting(int wordId, Action<int, double> visit)
     {
@@ -110,8 +138,7 @@ internal sealed partial class CatalogIndex
             var at = 0;
             while (at < data.Length)
             {
-                id += (int)Varint.Read(data, ref at);
-                var units = Varint.Read(data, ref at);
+                id += (int)Posting.Read(data, ref at, out var units);
                 visit(id, units / 2.0);
             }
         }
@@ -131,13 +158,16 @@ internal sealed partial class CatalogIndex
         return words;
     }
 
-    /// <summary>The entry with its repeated strings (filter values, edge targets) shared across entries.</summary>
+    /// <summary>
+    /// The entry with its repeated strings (filter values, edge targets) shared across entries, its lists as exact
+    /// arrays (a collection expression would keep a list with spare capacity behind a wrapper: ~200 bytes a document).
+    /// </summary>
     private IndexEntry Shared(IndexEntry entry) => entry with
     {
         Owner = entry.Owner is null ? null : Intern(entry.Owner),
-        Tags = [.. entry.Tags.Select(Intern)],
-        Libraries = [.. entry.Libraries.Select(Intern)],
-        Edges = [.. entry.Edges.Select(e => e with { From = entry.Name, To = Intern(e.To), Relationship = e.Relationship is null ? null : Intern(e.Relationship) })],
+        Tags = entry.Tags.Select(Intern).ToArray(),
+        Libraries = entry.Libraries.Select(Intern).ToArray(),
+        Edges = entry.Edges.Select(e => e with { From = entry.Name, To = Intern(e.To), Relationship = e.Relationship is null ? null : Intern(e.Relationship) }).ToArray(),
     };
 
     private string Intern(string value)
@@ -225,6 +255,35 @@ internal sealed partial class CatalogIndex
             _openWords.TrimExcess();
         }
         finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>Bytes held by the main parts of the index (payload only, no object headers): for the memory benchmark.</summary>
+    internal IReadOnlyList<(string Part, long Bytes)> MemoryBreakdown()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            long restored = _parts.Sum(p => (long)(p?.Length ?? 0)), tails = 0, tailCapacity = 0, postingsCount = 0;
+            foreach (var postings in _postings)
+            {
+                tails += postings.TailLength;
+                tailCapacity += postings.Tail.Length;
+                postingsCount += postings.Frequency;
+            }
+            return
+            [
+                ("postings restored from a snapshot", restored),
+                ("postings appended (used)", tails),
+                ("postings appended (capacity)", tailCapacity),
+                ("entry words, compressed blocks", _wordBlocks.Sum(b => (long)(b.Stored?.Length ?? 0))),
+                ("entry words, open", _openWords.Sum(w => (long)(w?.Length ?? 0))),
+                ("vocabulary words", _vocabulary.Count),
+                ("vocabulary characters", _vocabulary.Sum(w => (long)w.Length)),
+                ("live postings", postingsCount),
+                ("filter memberships", _byOwner.Values.Concat(_byTag.Values).Concat(_byLibrary.Values).Concat(_byLifecycle.Values).Concat(_incoming.Values).Sum(s => (long)s.Count)),
+            ];
+        }
+        finally { _lock.ExitReadLock(); }
     }
 
     public void Remove(string name)
@@ -408,8 +467,8 @@ internal sealed partial class CatalogIndex
                     var at = 0;
                     while (at < data.Length)
                     {
-                        id += (int)Varint.Read(data, ref at);
-                        var tf = Varint.Read(data, ref at) / 2.0;
+                        id += (int)Posting.Read(data, ref at, out var units);
+                        var tf = units / 2.0;
                         var state = stage[id];
                         if ((state >> 1 & 0x7FFF) != w) continue;
                         if (_entries[id] is not { } entry) continue;
