@@ -116,10 +116,14 @@ public sealed class CatalogIndexSnapshotTests
         {
             for (var i = 1; i < 4000; i += 13) index.Upsert(Entry(i, revision: 2, extra: "fresh"));
             index.Upsert(Entry(5000, extra: "fresh"));
+            // A word added after the restore among restored words of the same prefix: "wordb" completes from both.
+            index.Upsert(Entry(5001, extra: "wordbfresh"));
             for (var i = 2; i < 4000; i += 17) index.Remove($"doc-{i:D5}");
         }
         Assert.AreEqual(Answers(original), Answers(restored));
         StringAssert.Contains(Answers(restored), "doc-05000@1");
+        StringAssert.Contains(Answers(restored).Split('\n').Single(line => line.StartsWith("wordb|", StringComparison.Ordinal)), "doc-05001@1",
+            "the prefix completes to the word added since the restore");
 
         // And a restore of the restored index, after those writes.
         Assert.AreEqual(Answers(original), Answers(Restored(restored)));

@@ -305,7 +305,8 @@ internal sealed partial class CatalogIndex
 
         // Everything else is built outside the lock, on two threads: the word and name lookups, and the filter sets.
         var wordIds = new Dictionary<string, int>(words.Length, StringComparer.Ordinal);
-        SortedSet<string>? vocabulary = null, names = null;
+        Vocabulary? vocabulary = null;
+        SortedSet<string>? names = null;
         var ids = new Dictionary<string, int>(entries.Length, StringComparer.Ordinal);
         Dictionary<string, HashSet<int>> byOwner = new(StringComparer.Ordinal), byTag = new(StringComparer.Ordinal),
             byLibrary = new(StringComparer.Ordinal), byLifecycle = new(StringComparer.Ordinal), incoming = new(StringComparer.Ordinal);
@@ -316,7 +317,7 @@ internal sealed partial class CatalogIndex
                 {
                     if (!wordIds.TryAdd(words[w], w)) Interlocked.CompareExchange(ref failure, new InvalidDataException("A word twice in an index snapshot."), null);
                 }
-                vocabulary = new SortedSet<string>(words, StringComparer.Ordinal);
+                vocabulary = new Vocabulary(words);
                 for (var id = 0; id < entries.Length; id++)
                 {
                     if (entries[id] is { } entry && !ids.TryAdd(entry.Name, id)) Interlocked.CompareExchange(ref failure, new InvalidDataException("A name twice in an index snapshot."), null);
@@ -379,7 +380,7 @@ internal sealed partial class CatalogIndex
             _entries.Clear();
             _strings.Clear();
             _wordIds.Clear();
-            _vocabulary = new SortedSet<string>(StringComparer.Ordinal);
+            _vocabulary = new Vocabulary();
             _names = new SortedSet<string>(StringComparer.Ordinal);
             _postings.Clear();
             _parts = [];

@@ -31,8 +31,7 @@ internal sealed partial class CatalogIndex
     // an int list plus id and weight arrays (docs/adr/0071-index-memory-and-snapshot.md). Removed entries are skipped
     // in the postings, then compacted.
     private Dictionary<string, int> _wordIds = new(StringComparer.Ordinal);
-    /// <summary>Every word ever indexed, sorted: prefix completion of the last query word, typo candidates.</summary>
-    private SortedSet<string> _vocabulary = new(StringComparer.Ordinal);
+    private Vocabulary _vocabulary = new();
     private readonly List<Postings> _postings = [];
     /// <summary>Shared copies of the filter values and edge targets, which repeat across entries.</summary>
     private Dictionary<string, string> _strings = new(StringComparer.Ordinal);
@@ -242,7 +241,7 @@ internal sealed partial class CatalogIndex
         finally { _lock.ExitWriteLock(); }
     }
 
-    /// <summary>Gives back the spare capacity of the word postings (after a full load).</summary>
+    /// <summary>Gives back the spare capacity of the word postings and the vocabulary (after a full load).</summary>
     public void TrimExcess()
     {
         _lock.EnterWriteLock();
@@ -251,6 +250,7 @@ internal sealed partial class CatalogIndex
             var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
             for (var w = 0; w < postings.Length; w++) Array.Resize(ref postings[w].Tail, postings[w].TailLength);
             _postings.TrimExcess();
+            _vocabulary.Seal();
             _entries.TrimExcess();
             _openWords.TrimExcess();
         }
@@ -278,7 +278,7 @@ internal sealed partial class CatalogIndex
                 ("entry words, compressed blocks", _wordBlocks.Sum(b => (long)(b.Stored?.Length ?? 0))),
                 ("entry words, open", _openWords.Sum(w => (long)(w?.Length ?? 0))),
                 ("vocabulary words", _vocabulary.Count),
-                ("vocabulary characters", _vocabulary.Sum(w => (long)w.Length)),
+                ("vocabulary characters", _vocabulary.All.Sum(w => (long)w.Length)),
                 ("live postings", postingsCount),
                 ("filter memberships", _byOwner.Values.Concat(_byTag.Values).Concat(_byLibrary.Values).Concat(_byLifecycle.Values).Concat(_incoming.Values).Sum(s => (long)s.Count)),
             ];
@@ -546,10 +546,9 @@ internal sealed partial class CatalogIndex
     {
         var found = new Dictionary<int, bool>();
         if (_wordIds.TryGetValue(word, out var id)) found[id] = true;
-        if (prefix && _vocabulary.Count > 0 && string.CompareOrdinal(word, _vocabulary.Max) <= 0)
+        if (prefix)
         {
-            var completions = _vocabulary.GetViewBetween(word, _vocabulary.Max!)
-                .TakeWhile(v => v.StartsWith(word, StringComparison.Ordinal))
+            var completions = _vocabulary.StartingWith(word)
                 .Select(v => _wordIds[v])
                 .Where(v => _postings[v].Frequency > 0)
                 .OrderByDescending(v => _postings[v].Frequency)
@@ -559,7 +558,7 @@ internal sealed partial class CatalogIndex
         if (word.Length >= 5)
         {
             var typos = new List<int>();
-            foreach (var candidate in _vocabulary)
+            foreach (var candidate in _vocabulary.All)
             {
                 if (Math.Abs(candidate.Length - word.Length) <= 1 && OneEditApart(word, candidate)
                     && _wordIds[candidate] is var typo && !found.ContainsKey(typo) && _postings[typo].Frequency > 0)
