@@ -92,6 +92,14 @@ internal sealed class IndexStore(CatalogTables tables)
         return row.HasValue ? ToIndexedHead(row.Value!) : null;
     }
 
+    /// <summary>
+    /// Heads a page of the scan: about 2.6 MB of response at ~13 KB each. The SDK parses each page from a buffer rented
+    /// from the shared array pool, which keeps the largest ones (per thread and core) after the scan, until a full GC
+    /// a minute later that an idle instance never has: pages of 1,000 left five 16 MiB buffers (80 MiB) in the heap
+    /// after a load of 20,000 (docs/adr/0071-index-memory-and-snapshot.md, revision 4).
+    /// </summary>
+    private const int ScanPageSize = 200;
+
     /// <summary>Hands every live document's entry to <paramref name="each"/> as its page arrives (nothing gathered): the one full read, when an instance builds its index. Returns the count.</summary>
     public async Task<int> LoadAllAsync(Action<IndexEntry> each, CancellationToken ct = default)
     {
@@ -100,7 +108,7 @@ internal sealed class IndexStore(CatalogTables tables)
         await StorageErrors.GuardAsync(async () =>
         {
             var filter = TableClient.CreateQueryFilter($"RowKey eq {ComponentStore.HeadKey} and Deleted eq {false}");
-            await foreach (var row in tables.Components.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: IndexColumns, cancellationToken: ct))
+            await foreach (var row in tables.Components.QueryAsync<TableEntity>(filter, maxPerPage: ScanPageSize, select: IndexColumns, cancellationToken: ct))
             {
                 if (ToIndexedHead(row).Entry is not { } entry) continue;
                 each(entry);
