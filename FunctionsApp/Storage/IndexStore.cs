@@ -93,12 +93,14 @@ internal sealed class IndexStore(CatalogTables tables)
     }
 
     /// <summary>
-    /// Heads a page of the scan: about 2.6 MB of response at ~13 KB each. The SDK parses each page from a buffer rented
-    /// from the shared array pool, which keeps the largest ones (per thread and core) after the scan, until a full GC
+    /// Heads a page of the scan: about 6.5 MB of response at ~13 KB each. The SDK parses each page from a buffer rented
+    /// from the shared array pool, which keeps the largest ones (per thread and core) after the scan, until full GCs
     /// a minute later that an idle instance never has: pages of 1,000 left five 16 MiB buffers (80 MiB) in the heap
-    /// after a load of 20,000 (docs/adr/0071-index-memory-and-snapshot.md, revision 4).
+    /// after a load of 20,000; 500 need 8 MiB ones. Smaller pages cost more on Azurite, which scans its table again
+    /// for every page: at 100,000, pages of 200 made the load 186 s instead of 120–127 s
+    /// (docs/adr/0071-index-memory-and-snapshot.md, revision 4).
     /// </summary>
-    private const int ScanPageSize = 200;
+    private const int ScanPageSize = 500;
 
     /// <summary>Hands every live document's entry to <paramref name="each"/> as its page arrives (nothing gathered): the one full read, when an instance builds its index. Returns the count.</summary>
     public async Task<int> LoadAllAsync(Action<IndexEntry> each, CancellationToken ct = default)
