@@ -93,14 +93,14 @@ internal sealed class IndexStore(CatalogTables tables)
     }
 
     /// <summary>
-    /// Heads a page of the scan: about 6.5 MB of response at ~13 KB each. The SDK parses each page from a buffer rented
+    /// Heads a page of the scan: about 4 MB of response at ~13 KB each. The SDK parses each page from a buffer rented
     /// from the shared array pool, which keeps the largest ones (per thread and core) after the scan, until full GCs
-    /// a minute later that an idle instance never has: pages of 1,000 left five 16 MiB buffers (80 MiB) in the heap
-    /// after a load of 20,000; 500 need 8 MiB ones. Smaller pages cost more on Azurite, which scans its table again
-    /// for every page: at 100,000, pages of 200 made the load 186 s instead of 120–127 s
-    /// (docs/adr/0071-index-memory-and-snapshot.md, revision 4).
+    /// a minute later that an idle instance does not have. Measured at 100,000 (docs/adr/0071-index-memory-and-snapshot.md,
+    /// revision 4): pages of 1,000 kept 16 MiB buffers (80 MiB at 20,000 in a heap dump); of 500, worker RSS 548 MiB
+    /// after the load; of 200, 511 MiB. A page costs Azurite ~0.18 s at this size, whatever its length: the load
+    /// took 120–127 s with pages of 1,000, 131 s with 500 and 186 s with 200.
     /// </summary>
-    private const int ScanPageSize = 500;
+    private const int ScanPageSize = 300;
 
     /// <summary>Hands every live document's entry to <paramref name="each"/> as its page arrives (nothing gathered): the one full read, when an instance builds its index. Returns the count.</summary>
     public async Task<int> LoadAllAsync(Action<IndexEntry> each, CancellationToken ct = default)
