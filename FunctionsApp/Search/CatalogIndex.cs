@@ -14,7 +14,6 @@ internal sealed partial class CatalogIndex
     private const double K1 = 1.2;
     private const double B = 0.75;
     private const int SortSetThreshold = 20_000;
-    private static readonly IReadOnlyDictionary<string, float> NoTerms = new Dictionary<string, float>();
 
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly List<IndexEntry?> _entries = [];
@@ -230,7 +229,7 @@ internal sealed partial class CatalogIndex
                 previous = wordId;
             }
             _slots += words.Length;
-            entry = Shared(entry with { Terms = NoTerms });
+            entry = Shared(entry with { Terms = System.Collections.ObjectModel.ReadOnlyDictionary<string, float>.Empty });
             _entries.Add(entry);
             AddEntryWords(encoded.AsSpan(0, length).ToArray());
             _ids[entry.Name] = id;

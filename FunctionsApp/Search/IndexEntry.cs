@@ -35,9 +35,10 @@ internal sealed record IndexEntry
     /// <summary>
     /// Word → weight: every word of the document, summed per occurrence (title 3, name 3, description 2, tags 2,
     /// library and module names 1 more, any other text 1, code 0.5 per occurrence). No cap on the count; only an entry
-    /// too large for its head row keeps its heaviest words (<see cref="Storage.IndexStore"/>).
+    /// too large for its head row keeps its heaviest words (<see cref="Storage.IndexStore"/>). None (one shared empty
+    /// map) in the index's own copy: 80 bytes a document saved (docs/adr/0071-index-memory-and-snapshot.md, revision 4).
     /// </summary>
-    public IReadOnlyDictionary<string, float> Terms { get; init; } = new Dictionary<string, float>();
+    public IReadOnlyDictionary<string, float> Terms { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, float>.Empty;
 
     /// <summary>Sum of all weights before capping: the document's length for ranking.</summary>
     public float Length { get; init; }
