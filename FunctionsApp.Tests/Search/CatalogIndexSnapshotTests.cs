@@ -253,4 +253,33 @@ public sealed class CatalogIndexSnapshotTests
         static List<string> Ranked(CatalogIndex index) =>
             [.. index.Search(new SearchQuery { Q = "gauge" }, null, 1_000, DateTimeOffset.MinValue).Items.Select(e => e.Name)];
     }
+    /// <summary>
+    /// Referrers are kept as an ascending list per name: an entry with two edges to one name is one referrer, a removal
+    /// takes it out from the middle, and a restored index answers alike.
+    /// </summary>
+    [TestMethod]
+    public void Referrers_TwoEdgesToOneName_CountOnce_AndLeaveOnRemoval_BuiltAndRestored()
+    {
+        var index = new CatalogIndex();
+        for (var i = 0; i < 5; i++)
+        {
+            index.Upsert(new IndexEntry
+            {
+                Name = $"caller-{i}",
+                Edges = [new GraphEdge($"caller-{i}", "hub", GraphEdge.DependsOn, null), new GraphEdge($"caller-{i}", "hub", GraphEdge.Related, "peer")],
+            });
+        }
+        foreach (var target in new[] { index, Restored(index) })
+        {
+            CollectionAssert.AreEqual(new[] { "caller-0", "caller-1", "caller-2", "caller-3", "caller-4" }, target.Referencing("hub").Select(e => e.Name).ToArray());
+            target.Remove("caller-2");
+            target.Upsert(new IndexEntry { Name = "caller-1", Revision = 2 });
+            CollectionAssert.AreEqual(new[] { "caller-0", "caller-3", "caller-4" }, target.Referencing("hub").Select(e => e.Name).ToArray());
+            CollectionAssert.AreEqual(new[] { "caller-0", "caller-3", "caller-4" },
+                target.Search(new SearchQuery { DependsOn = "hub" }, null, 10, DateTimeOffset.MinValue).Items.Select(e => e.Name).ToArray());
+            foreach (var name in new[] { "caller-0", "caller-3", "caller-4" }) target.Remove(name);
+            Assert.IsEmpty(target.Referencing("hub"));
+            Assert.IsEmpty(target.Search(new SearchQuery { DependsOn = "hub" }, null, 10, DateTimeOffset.MinValue).Items);
+        }
+    }
 }

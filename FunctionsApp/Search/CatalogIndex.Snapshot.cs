@@ -309,7 +309,8 @@ internal sealed partial class CatalogIndex
         SortedSet<string>? names = null;
         var ids = new Dictionary<string, int>(entries.Length, StringComparer.Ordinal);
         Dictionary<string, HashSet<int>> byOwner = new(StringComparer.Ordinal), byTag = new(StringComparer.Ordinal),
-            byLibrary = new(StringComparer.Ordinal), byLifecycle = new(StringComparer.Ordinal), incoming = new(StringComparer.Ordinal);
+            byLibrary = new(StringComparer.Ordinal), byLifecycle = new(StringComparer.Ordinal);
+        Dictionary<string, List<int>> incoming = new(StringComparer.Ordinal);
         Parallel.Invoke(
             [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
             {
@@ -336,8 +337,9 @@ internal sealed partial class CatalogIndex
                 for (var id = 0; id < entries.Length; id++)
                 {
                     if (entries[id] is not { } entry) continue;
-                    foreach (var edge in entry.Edges) AddTo(incoming, edge.To, id);
+                    foreach (var edge in entry.Edges) AddIncoming(incoming, edge.To, id);
                 }
+                foreach (var ids in incoming.Values) ids.TrimExcess();
             });
         if (failure is not null) throw (InvalidDataException)failure;
 
@@ -375,7 +377,8 @@ internal sealed partial class CatalogIndex
         _lock.EnterWriteLock();
         try
         {
-            foreach (var map in new[] { _byOwner, _byTag, _byLibrary, _byLifecycle, _incoming }) map.Clear();
+            foreach (var map in new[] { _byOwner, _byTag, _byLibrary, _byLifecycle }) map.Clear();
+            _incoming.Clear();
             _ids.Clear();
             _entries.Clear();
             _strings.Clear();

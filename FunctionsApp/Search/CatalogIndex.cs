@@ -23,7 +23,12 @@ internal sealed partial class CatalogIndex
     private Dictionary<string, HashSet<int>> _byTag = new(StringComparer.Ordinal);
     private Dictionary<string, HashSet<int>> _byLibrary = new(StringComparer.Ordinal);
     private Dictionary<string, HashSet<int>> _byLifecycle = new(StringComparer.Ordinal);
-    private Dictionary<string, HashSet<int>> _incoming = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Slots with an edge to a name, ascending (slots are only ever added at the end). A list, not a set: most names have
+    /// one or two referrers, and a set of one costs ~170 bytes against ~60 (docs/adr/0071-index-memory-and-snapshot.md,
+    /// revision 4); a query that filters by it makes a set of it.
+    /// </summary>
+    private Dictionary<string, List<int>> _incoming = new(StringComparer.Ordinal);
     // Words are numbered once. Each word keeps its postings as one byte buffer of (entry id delta, weight in half
     // units) varints (one varint for both when it fits: Posting), in the order entries were added; each entry keeps its sorted word ids as delta varints (for
     // removal, compressed in blocks: CatalogIndex.EntryWords.cs). About 3 bytes a word-in-document instead of 12 for
@@ -250,6 +255,7 @@ internal sealed partial class CatalogIndex
             for (var w = 0; w < postings.Length; w++) Array.Resize(ref postings[w].Tail, postings[w].TailLength);
             _postings.TrimExcess();
             _vocabulary.Seal();
+            foreach (var ids in _incoming.Values) ids.TrimExcess();
             _entries.TrimExcess();
             _openWords.TrimExcess();
         }
@@ -279,7 +285,7 @@ internal sealed partial class CatalogIndex
                 ("vocabulary words", _vocabulary.Count),
                 ("vocabulary characters", _vocabulary.All.Sum(w => (long)w.Length)),
                 ("live postings", postingsCount),
-                ("filter memberships", _byOwner.Values.Concat(_byTag.Values).Concat(_byLibrary.Values).Concat(_byLifecycle.Values).Concat(_incoming.Values).Sum(s => (long)s.Count)),
+                ("filter memberships", _byOwner.Values.Concat(_byTag.Values).Concat(_byLibrary.Values).Concat(_byLifecycle.Values).Sum(s => (long)s.Count) + _incoming.Values.Sum(s => (long)s.Count)),
             ];
         }
         finally { _lock.ExitReadLock(); }
@@ -351,9 +357,17 @@ internal sealed partial class CatalogIndex
                 return true;
             }
 
+            bool AddReferrers(string? name)
+            {
+                if (name is null) return true;
+                if (!_incoming.TryGetValue(name, out var ids)) return false;
+                sets.Add(new HashSet<int>(ids));
+                return true;
+            }
+
             var possible = AddSet(_byOwner, query.Owner)
                            && AddSet(_byLibrary, query.Library?.ToLowerInvariant())
-                           && AddSet(_incoming, query.DependsOn)
+                           && AddReferrers(query.DependsOn)
                            && AddSet(_byLifecycle, query.Lifecycle?.ToString());
             foreach (var tag in query.Tags) possible &= AddSet(_byTag, tag);
             if (!possible)
@@ -612,7 +626,7 @@ internal sealed partial class CatalogIndex
         foreach (var tag in entry.Tags) RemoveFrom(_byTag, tag, id);
         foreach (var library in entry.Libraries) RemoveFrom(_byLibrary, library, id);
         RemoveFrom(_byLifecycle, entry.Lifecycle?.ToString(), id);
-        foreach (var edge in entry.Edges) RemoveFrom(_incoming, edge.To, id);
+        foreach (var edge in entry.Edges) RemoveIncoming(_incoming, edge.To, id);
         var postings = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_postings);
         foreach (var wordId in words)
         {
@@ -654,7 +668,23 @@ internal sealed partial class CatalogIndex
     private void AddFilters(IndexEntry entry, int id)
     {
         AddFilters(_byOwner, _byTag, _byLibrary, _byLifecycle, entry, id);
-        foreach (var edge in entry.Edges) AddTo(_incoming, edge.To, id);
+        foreach (var edge in entry.Edges) AddIncoming(_incoming, edge.To, id);
+    }
+
+    /// <summary>Adds slot <paramref name="id"/>, the newest, to the referrers of <paramref name="to"/> (once for two edges to it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddIncoming(Dictionary<string, List<int>> incoming, string to, int id)
+    {
+        if (!incoming.TryGetValue(to, out var ids)) incoming[to] = ids = new List<int>(1);
+        if (ids.Count == 0 || ids[^1] != id) ids.Add(id);
+    }
+
+    private static void RemoveIncoming(Dictionary<string, List<int>> incoming, string to, int id)
+    {
+        if (!incoming.TryGetValue(to, out var ids)) return;
+        var at = ids.BinarySearch(id);
+        if (at >= 0) ids.RemoveAt(at);
+        if (ids.Count == 0) incoming.Remove(to);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
