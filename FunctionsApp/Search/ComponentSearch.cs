@@ -409,10 +409,8 @@ internal sealed partial class ComponentSearch(
                 if (_snapshotPart is { } read) index.AddPart(part, await read(part));
             });
             _snapshotPart = null;
-            // The read allocated the rows' JSON and compressed bytes besides the parts the index keeps: give that back
-            // once instead of carrying it as resident memory (as after a scan).
-            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            LogSnapshotRead(logger, GC.GetGCMemoryInfo().HeapSizeBytes / (1024 * 1024));
+            // The read allocated the rows' JSON and compressed bytes besides the parts the index keeps.
+            LogSnapshotRead(logger, GiveBackLoadMemory());
         }
         catch (Exception e) when (e is InvalidDataException or Errors.StorageUnavailableException)
         {
@@ -479,12 +477,21 @@ internal sealed partial class ComponentSearch(
         foreach (var gone in index.All().Where(e => !live.Contains(e.Name)).Select(e => e.Name).ToList()) index.Remove(gone);
         _watermark = started;
         index.TrimExcess();
-        // The load allocated every word map once; give that back instead of carrying it as resident memory until
-        // the next natural full GC.
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // The load allocated every word map once.
+        var heapMiB = GiveBackLoadMemory();
         Interlocked.Exchange(ref _lastRefreshTicks, started.UtcTicks);
         _loaded = true;
-        LogLoaded(logger, count, watch.ElapsedMilliseconds, GC.GetGCMemoryInfo().HeapSizeBytes / (1024 * 1024));
+        LogLoaded(logger, count, watch.ElapsedMilliseconds, heapMiB);
+    }
+
+    /// <summary>
+    /// After a full load: gives back what the load allocated besides the index, once, instead of carrying it as resident
+    /// memory until the next natural full GC (an idle instance has none). Returns the managed heap left, in MiB.
+    /// </summary>
+    private static long GiveBackLoadMemory()
+    {
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return GC.GetGCMemoryInfo().HeapSizeBytes / (1024 * 1024);
     }
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Search index loaded: {Count} documents in {ElapsedMs} ms (managed heap {HeapMiB} MiB)")]
